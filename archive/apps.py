@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    name = "archive"
+    verbose_name = "核对档案"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import signals  # noqa: F401  (connects the audit receivers)
+        from .roles import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, dispatch_uid="hedang_roles")

@@ -1,0 +1,86 @@
+"""Filing an item: its 档号, formation year and retention start.
+
+件号 are gap-free within a class. The class counter row is locked (SELECT … FOR UPDATE on
+PostgreSQL, the IMMEDIATE write lock on SQLite) in the same transaction that files the item,
+so a number is only ever used by a committed item and a rolled-back filing gives it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from archive.categories import CATEGORY_CODES
+from archive.identifiers import archive_number_pattern
+from archive.models import ArchiveNumberCounter, Item
+
+
+class FilingError(ValueError):
+    """The item lacks what filing needs (household, formation date…)."""
+
+
+def retention_start(formation_date: dt.date) -> dt.date:
+    """Retention counts from 1 January after the year of formation (DOMAIN.md)."""
+    if settings.HEDANG_RETENTION_START == "formation_date":
+        return formation_date
+    return dt.date(formation_date.year + 1, 1, 1)
+
+
+def appraisal_due(start: dt.date) -> dt.date:
+    return start.replace(year=start.year + settings.HEDANG_RETENTION_YEARS)
+
+
+def class_fields(item: Item) -> dict[str, str]:
+    """Every field the 档号 pattern may use, except the number itself."""
+    return {
+        "fonds": item.agency.fonds,
+        "doc_class": settings.HEDANG_DOC_CLASS,
+        "year": str(item.year),
+        "retention": item.retention,
+        "category_code": CATEGORY_CODES[item.category],
+        "business_type": (item.case.business_type if item.case_id else "").upper() or "QT",
+        "org": CATEGORY_CODES[item.category],
+    }
+
+
+def next_number(class_key: str) -> int:
+    """Take the next 件号 of a class. Must run inside the filing transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number() must run inside transaction.atomic()")
+    counter = ArchiveNumberCounter.objects.select_for_update().filter(class_key=class_key).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                ArchiveNumberCounter.objects.create(class_key=class_key, last_number=0)
+        except IntegrityError:
+            pass  # another filer created it first; the lock below waits for that filer
+        counter = ArchiveNumberCounter.objects.select_for_update().get(class_key=class_key)
+    counter.last_number += 1
+    ArchiveNumberCounter.objects.filter(pk=counter.pk).update(last_number=counter.last_number)
+    return counter.last_number
+
+
+def file_item(item: Item) -> Item:
+    """Give a household-linked item its 档号 and mark it filed. Idempotent for filed items."""
+    if item.archive_number:
+        return item
+    if item.household_id is None:
+        raise FilingError("未关联到户的件不能归档")
+    if item.formation_date is None:
+        raise FilingError("缺少形成日期，不能归档")
+    pattern = archive_number_pattern()
+    with transaction.atomic():
+        item.year = item.formation_date.year
+        item.retention = settings.HEDANG_RETENTION_CODE
+        item.retention_start = retention_start(item.formation_date)
+        fields = class_fields(item)
+        item.class_key = pattern.class_key(**fields)
+        item.item_number = next_number(item.class_key)
+        item.archive_number = pattern.format(number=item.item_number, **fields)
+        item.status = Item.Status.FILED
+        item.filed_at = timezone.now()
+        item.save()
+    return item

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.demo import login_lines, seed_demo
+
+
+class Command(BaseCommand):
+    help = "建立演示用户和演示户（可重复运行）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--print-logins", action="store_true", help="只打印演示账号")
+
+    def handle(self, *args, **options):
+        if not options["print_logins"]:
+            try:
+                seed_demo()
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from exc
+        for line in login_lines():
+            self.stdout.write(line)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only operation log, chained to the line before by hash."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        CHANGE = "change", "修改"
+        DELETE = "delete", "删除"
+        VIEW = "view", "查看"
+        DOWNLOAD = "download", "下载"
+        PRINT = "print", "打印"
+        LOGIN = "login", "登录"
+        LOGOUT = "logout", "退出"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        DENIED = "denied", "越权访问"
+        API = "api", "接口调用"
+        EXPORT = "export", "导出"
+
+    timestamp = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    agency_code = models.CharField("所属机构", max_length=6, blank=True, db_index=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=50, blank=True)
+    object_id = models.CharField("对象", max_length=80, blank=True, db_index=True)
+    object_repr = models.CharField("对象说明", max_length=200, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    ip_address = models.CharField("来源地址", max_length=45, blank=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64)
+    entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
+        ordering = ["-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def compute_hash(self) -> str:
+        return entry_hash(self.prev_hash, self.canonical_fields())
+
+    def canonical_fields(self) -> dict:
+        return {
+            "timestamp": self.timestamp.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "agency_code": self.agency_code,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "detail": self.detail,
+            "ip_address": self.ip_address,
+        }
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("操作日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("操作日志不能删除")
+
+
+class AuditHead(models.Model):
+    """A single row holding the newest hash; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.last_hash
+
+
+def entry_hash(prev_hash: str, fields: dict) -> str:
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
