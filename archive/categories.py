@@ -20,34 +20,36 @@ CATEGORY_CODES: dict[str, str] = {
     Category.REPORT_APPLICATION: "YY",
 }
 
-# (code, name) per category. The code is short, stable and ASCII: it goes into QR payloads.
-STANDARD_SUBTYPES: dict[str, list[tuple[str, str]]] = {
+# (code, name, title keywords) per category. The code is short, stable and ASCII: it goes
+# into QR payloads. Keywords recognise a scanned form by its title; they include Tesseract's
+# usual misreadings (入户 read as 人户).
+STANDARD_SUBTYPES: dict[str, list[tuple[str, str, str]]] = {
     Category.PROCESS: [
-        ("WTS", "核对委托书"),
-        ("SQS", "核对授权书"),
-        ("ZZT", "中止核对通知书"),
-        ("JXT", "继续核对通知书"),
-        ("ZJT", "终止核对通知书"),
-        ("FHS", "复核申请表"),
-        ("JJD", "交接单"),
-        ("RHB", "入户核查表"),
+        ("WTS", "核对委托书", "核对委托书,经济状况核对委托书"),
+        ("SQS", "核对授权书", "核对授权书,信息核对授权书"),
+        ("ZZT", "中止核对通知书", "中止核对通知书"),
+        ("JXT", "继续核对通知书", "继续核对通知书"),
+        ("ZJT", "终止核对通知书", "终止核对通知书"),
+        ("FHS", "复核申请表", "复核申请书,复核申请表"),
+        ("JJD", "交接单", "交接单"),
+        ("RHB", "入户核查表", "入户核查表,人户核查表,入户调查表"),
     ],
     Category.PROOF: [
-        ("JBZ", "基本信息证明"),
-        ("SFZ", "身份信息证明"),
-        ("SRZ", "可支配收入证明"),
-        ("CCZ", "财产证明"),
-        ("ZCZ", "支出证明"),
-        ("QTZ", "其他证明"),
+        ("JBZ", "基本信息证明", "基本信息证明"),
+        ("SFZ", "身份信息证明", "身份信息证明,身份证明"),
+        ("SRZ", "可支配收入证明", "可支配收入证明,收入证明"),
+        ("CCZ", "财产证明", "财产证明"),
+        ("ZCZ", "支出证明", "支出证明"),
+        ("QTZ", "其他证明", ""),
     ],
     Category.REPORT: [
-        ("HDB", "核对报告"),
-        ("FHB", "复核核对报告"),
+        ("HDB", "核对报告", "经济状况核对报告,核对报告"),
+        ("FHB", "复核核对报告", "复核核对报告"),
     ],
     Category.REPORT_APPLICATION: [
-        ("SBC", "申报材料"),
-        ("SPC", "审批材料"),
-        ("DYC", "待遇领取材料"),
+        ("SBC", "申报材料", "救助申请书,申请审批表"),
+        ("SPC", "审批材料", "审批意见,审批表"),
+        ("DYC", "待遇领取材料", "待遇领取,领取凭证"),
     ],
 }
 

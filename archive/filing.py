@@ -69,6 +69,8 @@ def file_item(item: Item) -> Item:
         return item
     if item.household_id is None:
         raise FilingError("未关联到户的件不能归档")
+    if item.subtype_id is None or not item.category:
+        raise FilingError("未确定材料类别和子类的件不能归档")
     if item.formation_date is None:
         raise FilingError("缺少形成日期，不能归档")
     pattern = archive_number_pattern()

@@ -438,7 +438,7 @@ RETENTION_NAMES: Mapping[str, str] = {"Y": "永久", "D30": "定期30年", "D10"
 # Ways the middle dot of 档号 gets typed (after width normalisation ．→ .).
 _DOT_VARIANTS = "·.・･‧•"
 _DASH_VARIANTS = "-‐‑‒–—−"
-_TEMPLATE_DOTS = "·・･‧"
+_TEMPLATE_DOTS = "·.・･‧"  # a template may write the middle dot as "." too
 _FIELD_RE = {"year": r"[0-9]{4}", "retention": r"Y|[DC][0-9]{2}"}
 _OTHER_FIELD_RE = r"[A-Z0-9]+"
 _LOOSE_FIELD_RE = r"[A-Za-z0-9]+"
@@ -729,7 +729,7 @@ def classify(
     pattern = archive_pattern or ArchiveNumberPattern()
     v = normalize_width(value).strip()
     kind: str | None
-    if v.startswith("居经授"):
+    if v.startswith("居经") or "授第" in v:
         kind = "authorization_number"
     elif v.startswith("第") or (v.endswith("号") and not v.startswith("居")):
         kind = "report_number"

@@ -96,10 +96,16 @@ def ensure_standard_subtypes() -> None:
     from archive.models import Subtype
 
     for category, subtypes in STANDARD_SUBTYPES.items():
-        for order, (code, name) in enumerate(subtypes):
+        for order, (code, name, keywords) in enumerate(subtypes):
             Subtype.objects.update_or_create(
                 code=code,
-                defaults={"category": category, "name": name, "agency": None, "order": order},
+                defaults={
+                    "category": category,
+                    "name": name,
+                    "agency": None,
+                    "order": order,
+                    "title_keywords": keywords,
+                },
             )
 
 

@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "retention",
     "wagtail.users",
     "wagtail.snippets",
+    # Not used for archive files, but the admin's base template reverses their admin API
+    # endpoints (wagtail_config): without them every admin page, the login page included,
+    # fails with NoReverseMatch.
+    "wagtail.documents",
+    "wagtail.images",
     "wagtail.sites",
     "wagtail.admin",
     "wagtail",
@@ -184,6 +189,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("HEDANG_CELERY_EAGER", "") == "1"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ROUTES = {"ingest.tasks.ocr_document": {"queue": "ocr"}}
+CELERY_BEAT_SCHEDULE = {
+    "ingest-recover-stalled": {"task": "ingest.tasks.recover_stalled", "schedule": 60.0},
+}
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -194,11 +203,21 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "archive.api.errors.exception_handler",
 }
+
+
+def spectacular_api_only(endpoints, **kwargs):
+    """Keep the OpenAPI schema to our own API: Wagtail's internal admin API (/admin/api/) is
+    DRF too, and documenting it made ``check --deploy`` warn (drf_spectacular.W001/W002)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hedang 核档 API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": [f"{__name__}.spectacular_api_only"],
 }
 
 # --- Wagtail ------------------------------------------------------------------------------
@@ -222,10 +241,26 @@ HEDANG_RETENTION_CODE = "D10"
 # Retention counts from 1 January of the year after formation.
 HEDANG_RETENTION_START = "next_january"
 
+# --- Ingest ---------------------------------------------------------------------------------
+HEDANG_OCR = {
+    "language": "chi_sim+eng",
+    "page_timeout": int(os.environ.get("HEDANG_OCR_PAGE_TIMEOUT", "180")),
+    "max_image_mpixels": 250,
+    "jobs": 1,
+}
+HEDANG_INGEST_LIMITS: dict[str, int] = {}
+# A worker holds a document this long; after that the sweeper hands it to another worker.
+HEDANG_INGEST_LEASE_SECONDS = int(os.environ.get("HEDANG_INGEST_LEASE_SECONDS", "1800"))
+HEDANG_INGEST_REQUEUE_AFTER = 600
+HEDANG_INBOX_DIR = DATA_DIR / "inbox"
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# SAMEORIGIN, not DENY: Wagtail's preview panel and the item viewer frame our own pages.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("HEDANG_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

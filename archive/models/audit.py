@@ -25,6 +25,8 @@ class AuditEntry(models.Model):
         DENIED = "denied", "越权访问"
         API = "api", "接口调用"
         EXPORT = "export", "导出"
+        REJECT = "reject", "拒收"
+        FAIL = "fail", "处理失败"
 
     timestamp = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
@@ -56,6 +58,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("操作日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("操作日志不能删除")
+
     def compute_hash(self) -> str:
         return entry_hash(self.prev_hash, self.canonical_fields())
 
@@ -72,14 +82,6 @@ class AuditEntry(models.Model):
             "detail": self.detail,
             "ip_address": self.ip_address,
         }
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None or not self._state.adding:
-            raise PermissionError("操作日志只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("操作日志不能删除")
 
 
 class AuditHead(models.Model):

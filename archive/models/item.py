@@ -21,6 +21,12 @@ class Subtype(models.Model):
         help_text="空表示标准规定的子类；机构增设的子类只在其辖区内使用。",
     )
     order = models.PositiveSmallIntegerField("排序", default=0)
+    title_keywords = models.CharField(
+        "标题关键词",
+        max_length=200,
+        blank=True,
+        help_text="用逗号分隔；采集时页首出现其中之一即识别为本子类。",
+    )
 
     class Meta:
         verbose_name = "材料子类"
@@ -103,8 +109,10 @@ class Item(models.Model):
         on_delete=models.PROTECT,
         related_name="items",
     )
-    category = models.CharField("材料类别", max_length=20, choices=Category.choices)
-    subtype = models.ForeignKey(Subtype, verbose_name="子类", on_delete=models.PROTECT)
+    category = models.CharField("材料类别", max_length=20, choices=Category.choices, blank=True)
+    subtype = models.ForeignKey(
+        Subtype, verbose_name="子类", null=True, blank=True, on_delete=models.PROTECT
+    )
     title = models.CharField("题名", max_length=300)
     document_number = models.CharField("文号", max_length=60, blank=True)
     responsible = models.CharField("责任者", max_length=100, blank=True)

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from archive.categories import Category
+
+
+class Station(models.Model):
+    """A scanning station: its hot folder is $HEDANG_DATA_DIR/inbox/<name>/."""
+
+    name = models.SlugField("站点名", max_length=50, unique=True)
+    label = models.CharField("显示名称", max_length=100, blank=True)
+    agency = models.ForeignKey("archive.Agency", verbose_name="核对机构", on_delete=models.PROTECT)
+    default_household = models.ForeignKey(
+        "archive.Household",
+        verbose_name="默认户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    default_category = models.CharField(
+        "默认材料类别", max_length=20, choices=Category.choices, blank=True
+    )
+    default_subtype = models.ForeignKey(
+        "archive.Subtype", verbose_name="默认子类", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "扫描站点"
+        verbose_name_plural = "扫描站点"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+class Batch(models.Model):
+    """Files submitted together (one upload, one command run, one hot-folder drop)."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "上传"
+        HOT_FOLDER = "hot_folder", "热文件夹"
+        COMMAND = "command", "命令"
+        API = "api", "接口"
+
+    source = models.CharField("来源", max_length=12, choices=Source.choices)
+    agency = models.ForeignKey("archive.Agency", verbose_name="核对机构", on_delete=models.PROTECT)
+    station = models.ForeignKey(
+        Station, verbose_name="站点", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    household = models.ForeignKey(
+        "archive.Household", verbose_name="指定户", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    category = models.CharField("指定类别", max_length=20, choices=Category.choices, blank=True)
+    subtype = models.ForeignKey(
+        "archive.Subtype", verbose_name="指定子类", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "采集批次"
+        verbose_name_plural = "采集批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"批次 {self.pk}（{self.get_source_display()}）"
+
+
+class Document(models.Model):
+    """One submitted file on its way through the pipeline."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        PROCESSING = "processing", "处理中"
+        FILED = "filed", "已归档"
+        REVIEW = "review", "待确认"
+        REJECTED = "rejected", "已拒收"
+        DUPLICATE = "duplicate", "重复"
+        ATTENTION = "attention", "需处理"
+
+    FINISHED = (Status.FILED, Status.REVIEW, Status.REJECTED, Status.DUPLICATE, Status.ATTENTION)
+
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="documents"
+    )
+    original_name = models.CharField("原文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    size = models.PositiveBigIntegerField("大小", default=0)
+    media_type = models.CharField("类型", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices)
+    step = models.CharField("已完成步骤", max_length=30, blank=True)
+    error = models.TextField("错误", blank=True)
+    ocr_sha256 = models.CharField("OCR 结果", max_length=64, blank=True)
+    page_texts = models.JSONField("各页文字", default=list, blank=True)
+    item = models.ForeignKey(
+        "archive.Item",
+        verbose_name="件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ingest_documents",
+    )
+    duplicate_of = models.ForeignKey(
+        "archive.Item",
+        verbose_name="重复于",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    worker = models.CharField("处理进程", max_length=200, blank=True)
+    lease_until = models.DateTimeField("租约到期", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "采集文件"
+        verbose_name_plural = "采集文件"
+        ordering = ["batch", "pk"]
+        constraints = [
+            # One live pipeline run per original: a second copy is a duplicate, even in a race.
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=~models.Q(status__in=["rejected", "duplicate"]) & ~models.Q(sha256=""),
+                name="document_one_live_run_per_original",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED

@@ -1,0 +1,144 @@
+"""Steps 2–3: normalise to PDF, then OCR with ocrmypdf.
+
+ocrmypdf runs as a subprocess: a page that hangs or a worker that is killed cannot leave the
+worker's own process in a bad state, and the time limit is enforced from outside.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import img2pdf
+from PIL import Image
+
+from ingest.sniff import IMAGE_TYPES, PDF, pdf_page_texts
+
+SKIPPED_MARK = "[OCR skipped on page"
+
+
+class OcrFailed(RuntimeError):
+    """ocrmypdf did not produce a usable result; the message says why."""
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    language: str = "chi_sim+eng"
+    page_timeout: int = 180
+    max_image_mpixels: int = 250
+    jobs: int = 1
+
+
+@dataclass(frozen=True)
+class OcrOutput:
+    pdf: bytes
+    page_texts: tuple[str, ...]
+    ocr_pages: tuple[int, ...]  # 1-based numbers of the pages that went through Tesseract
+    scanned: bool
+
+
+def to_pdf(data: bytes, media_type: str) -> bytes:
+    """Images become a PDF page each at their own resolution; PDFs pass unchanged."""
+    if media_type == PDF:
+        return data
+    if media_type not in IMAGE_TYPES:
+        raise ValueError(f"无法转换为 PDF：{media_type}")
+    try:
+        return img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid)
+    except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
+        # img2pdf refuses alpha channels and some palettes; flatten those frames to RGB.
+        return img2pdf.convert(*_flattened_frames(data), rotation=img2pdf.Rotation.ifvalid)
+
+
+def _flattened_frames(data: bytes) -> list[bytes]:
+    frames = []
+    with Image.open(io.BytesIO(data)) as img:
+        dpi = img.info.get("dpi", (300, 300))
+        for index in range(getattr(img, "n_frames", 1)):
+            img.seek(index)
+            frame = img.convert("RGB")
+            buf = io.BytesIO()
+            frame.save(buf, format="PNG", dpi=dpi)
+            frames.append(buf.getvalue())
+    return frames
+
+
+def run_ocr(pdf: bytes, *, has_text: bool, settings: OcrSettings = OcrSettings()) -> OcrOutput:
+    """OCR every page without text; pages that already carry text are kept as they are."""
+    existing = pdf_page_texts(pdf)
+    if has_text and all(t.strip() for t in existing):
+        return OcrOutput(pdf, tuple(existing), (), scanned=False)
+    with tempfile.TemporaryDirectory(prefix="hedang-ocr-") as tmp:
+        src, out, sidecar = Path(tmp, "in.pdf"), Path(tmp, "out.pdf"), Path(tmp, "text.txt")
+        src.write_bytes(pdf)
+        command = [
+            sys.executable,
+            "-m",
+            "ocrmypdf",
+            "-l",
+            settings.language,
+            "--jobs",
+            str(settings.jobs),
+            "--tesseract-timeout",
+            str(settings.page_timeout),
+            "--max-image-mpixels",
+            str(settings.max_image_mpixels),
+            "--sidecar",
+            str(sidecar),
+            "--quiet",
+        ]
+        if has_text:
+            # Debian 12's Ghostscript 10.0.0 corrupts existing text layers: never let a PDF
+            # with text go through a PDF/A conversion.
+            command += ["--mode", "skip", "--output-type", "pdf"]
+        else:
+            command += ["--output-type", "pdfa", "--deskew", "--rotate-pages"]
+        command += [str(src), str(out)]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        timeout = settings.page_timeout * max(1, len(existing)) + 120
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise OcrFailed(f"OCR 超时（{timeout} 秒）") from exc
+        if result.returncode != 0 or not out.exists():
+            raise OcrFailed(f"OCR 失败（退出码 {result.returncode}）：{_tail(result.stderr)}")
+        output = out.read_bytes()
+        sidecar_pages = sidecar.read_text(encoding="utf-8").split("\f") if sidecar.exists() else []
+    texts, ocr_pages = [], []
+    for number, old in enumerate(existing, start=1):
+        side = sidecar_pages[number - 1] if number <= len(sidecar_pages) else ""
+        if old.strip() or side.lstrip().startswith(SKIPPED_MARK):
+            texts.append(old)
+        else:
+            texts.append(side)
+            ocr_pages.append(number)
+    return OcrOutput(output, tuple(texts), tuple(ocr_pages), scanned=not has_text)
+
+
+def _tail(text: str, lines: int = 5) -> str:
+    return " | ".join(line for line in text.strip().splitlines()[-lines:])
+
+
+def render_thumbnails(pdf: bytes, dpi: int = 40) -> list[bytes]:
+    """Small PNG images of every page, for the review queue."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        thumbs = []
+        for page in document:
+            image = page.render(scale=dpi / 72).to_pil()
+            buf = io.BytesIO()
+            image.convert("RGB").save(buf, format="PNG", optimize=True)
+            thumbs.append(buf.getvalue())
+            page.close()
+        return thumbs
+    finally:
+        document.close()

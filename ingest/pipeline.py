@@ -1,0 +1,347 @@
+"""The ingest pipeline: a named list of small steps.
+
+    submit:  sniff → store original → (queued | duplicate | rejected)
+    ocr:     normalise → OCR                        (the OCR queue; slow, idempotent)
+    file:    clean → identify → classify → link → file or review → index   (quick)
+
+Each step reads what the one before it left on the ``Document`` (the original's sha256, the
+OCR'd PDF's sha256 and page texts) and records its own name in ``Document.step`` when done,
+so a run killed anywhere resumes where it stopped and files nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from archive import audit
+from archive.filing import file_item
+from archive.models import File, Household, Item, Page, Subtype
+from archive.storage import read_blob, store_bytes
+from ingest import ocr, sniff
+from ingest.linking import LinkDecision, link
+from ingest.models import Batch, Document
+from ingest.text import Found, SubtypeRule, clean_text, find_identifiers, formation_date
+from ingest.text import recognise_subtype as match_subtype
+
+log = logging.getLogger(__name__)
+Status = Document.Status
+STEPS = ("stored", "ocr", "filed", "indexed")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the quick steps learnt from the text of one document."""
+
+    texts: tuple[str, ...]
+    found: Found
+    subtype_id: int | None
+    category: str
+    decision: LinkDecision
+    formation_date: dt.date | None
+    notes: tuple[str, ...] = field(default=())
+
+
+def ocr_settings() -> ocr.OcrSettings:
+    return ocr.OcrSettings(**getattr(settings, "HEDANG_OCR", {}))
+
+
+def limits() -> sniff.Limits:
+    return sniff.Limits(**getattr(settings, "HEDANG_INGEST_LIMITS", {}))
+
+
+# --- submit ---------------------------------------------------------------------------------
+
+
+def submit(batch: Batch, name: str, data: bytes) -> list[Document]:
+    """Take one file (a ZIP becomes its files). Returns one Document per file taken."""
+    if sniff.media_type_of(data) == sniff.ZIP:
+        try:
+            members = sniff.expand_zip(name, data, limits())
+        except sniff.Rejected as exc:
+            return [_rejected(batch, name, data, str(exc))]
+        return [submit_one(batch, member, content) for member, content in members]
+    return [submit_one(batch, name, data)]
+
+
+def submit_one(batch: Batch, name: str, data: bytes) -> Document:
+    try:
+        sniffed = sniff.sniff(name, data, limits())
+    except sniff.Rejected as exc:
+        return _rejected(batch, name, data, str(exc))
+    blob = store_bytes(data)
+    existing = _live_item_with_original(blob.sha256)
+    if existing is not None and (batch.household_id in (None, existing.household_id)):
+        return _duplicate(batch, name, blob, sniffed, existing)
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                batch=batch,
+                original_name=name[:255],
+                sha256=blob.sha256,
+                size=blob.size,
+                media_type=sniffed.media_type,
+                status=Status.QUEUED,
+                step="stored",
+            )
+    except IntegrityError:
+        # The same bytes are in the pipeline right now (a concurrent submission).
+        live = Document.objects.exclude(status__in=[Status.REJECTED, Status.DUPLICATE])
+        twin = live.filter(sha256=blob.sha256).first()
+        return _duplicate(batch, name, blob, sniffed, twin.item if twin else None)
+    return document
+
+
+def _live_item_with_original(sha256: str) -> Item | None:
+    file = (
+        File.objects.filter(sha256=sha256, role=File.Role.ORIGINAL)
+        .exclude(item__status=Item.Status.DESTROYED)
+        .select_related("item")
+        .first()
+    )
+    return file.item if file else None
+
+
+def _rejected(batch: Batch, name: str, data: bytes, reason: str) -> Document:
+    document = Document.objects.create(
+        batch=batch, original_name=name[:255], size=len(data), status=Status.REJECTED, error=reason
+    )
+    audit.record(audit.Action.REJECT, document, detail={"reason": reason})
+    return document
+
+
+def _duplicate(batch, name, blob, sniffed, item: Item | None) -> Document:
+    return Document.objects.create(
+        batch=batch,
+        original_name=name[:255],
+        sha256=blob.sha256,
+        size=blob.size,
+        media_type=sniffed.media_type,
+        status=Status.DUPLICATE,
+        duplicate_of=item,
+        error=f"与已有的件相同：{item}" if item else "同一文件正在处理",
+    )
+
+
+# --- claim ------------------------------------------------------------------------------------
+
+
+def claim(document_id: int, worker: str) -> Document | None:
+    """Take the document for this worker unless it is finished or leased by a live worker."""
+    lease = dt.timedelta(seconds=getattr(settings, "HEDANG_INGEST_LEASE_SECONDS", 1800))
+    now = timezone.now()
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.finished:
+            return None
+        leased = document.lease_until and document.lease_until > now
+        if document.status == Status.PROCESSING and leased and document.worker != worker:
+            return None
+        document.status = Status.PROCESSING
+        document.worker = worker
+        document.lease_until = now + lease
+        document.attempts += 1
+        document.save(update_fields=["status", "worker", "lease_until", "attempts", "updated_at"])
+    return document
+
+
+def fail(document: Document, exc: Exception) -> None:
+    """Leave the document visibly in need of attention; the original stays stored."""
+    message = f"{type(exc).__name__}: {exc}"[:2000]
+    Document.objects.filter(pk=document.pk).update(
+        status=Status.ATTENTION, error=message, lease_until=None, updated_at=timezone.now()
+    )
+    audit.record(audit.Action.FAIL, document, detail={"step": document.step, "error": message})
+
+
+# --- ocr ----------------------------------------------------------------------------------
+
+
+def ocr_step(document: Document) -> Document:
+    """Normalise to PDF and OCR it; store the result beside the original."""
+    if document.ocr_sha256:
+        return document
+    original = read_blob(document.sha256)
+    sniffed = sniff.sniff(document.original_name, original, limits())
+    pdf = ocr.to_pdf(original, sniffed.media_type)
+    output = ocr.run_ocr(pdf, has_text=sniffed.has_text, settings=ocr_settings())
+    stored = store_bytes(output.pdf)
+    document.ocr_sha256 = stored.sha256
+    document.page_texts = [clean_text(t) for t in output.page_texts]
+    document.step = "ocr"
+    document.save(update_fields=["ocr_sha256", "page_texts", "step", "updated_at"])
+    return document
+
+
+# --- analyse and file ---------------------------------------------------------------------
+
+
+def subtype_rules(agency_id: int | None = None) -> list[SubtypeRule]:
+    subtypes = Subtype.objects.exclude(title_keywords="")
+    if agency_id is not None:
+        subtypes = subtypes.filter(agency__isnull=True) | subtypes.filter(agency_id=agency_id)
+    return [
+        SubtypeRule(s.pk, s.category, tuple(k.strip() for k in s.title_keywords.split(",") if k))
+        for s in subtypes
+    ]
+
+
+def analyse(document: Document, batch: Batch, today: dt.date) -> Analysis:
+    texts = tuple(document.page_texts)
+    found = find_identifiers(texts, today=today)
+    notes = []
+    subtype_id, category = batch.subtype_id, batch.category
+    if subtype_id is None:
+        rule = match_subtype(texts, subtype_rules(batch.agency_id))
+        if rule is not None and not (category and rule.category != category):
+            subtype_id, category = rule.subtype_id, rule.category
+        elif category:
+            notes.append("未能从标题识别子类")
+    if subtype_id is not None:
+        subtype_id, category = _review_report_subtype(subtype_id, found)
+    agency_ids = batch.agency.jurisdiction_ids()
+    decision = link(found, agency_ids=agency_ids, named_household_id=batch.household_id)
+    return Analysis(
+        texts=texts,
+        found=found,
+        subtype_id=subtype_id,
+        category=category or "",
+        decision=decision,
+        formation_date=formation_date(found, today),
+        notes=tuple(notes),
+    )
+
+
+def _review_report_subtype(subtype_id: int, found: Found) -> tuple[int, str]:
+    """A 核对报告 whose number has nature s or t is a 复核核对报告."""
+    subtype = Subtype.objects.get(pk=subtype_id)
+    if subtype.code == "HDB" and any(n[-4] in "st" for n in found.report_numbers if len(n) > 4):
+        review = Subtype.objects.filter(code="FHB").first()
+        if review is not None:
+            return review.pk, review.category
+    return subtype.pk, subtype.category
+
+
+def file_step(document: Document, today: dt.date | None = None) -> Document:
+    """Create the item with its files and pages; file it, or leave it for review."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.item_id is not None:
+            return document
+        batch = Batch.objects.select_related("agency").get(pk=document.batch_id)
+        analysis = analyse(document, batch, today)
+        item = _create_item(document, batch, analysis, today)
+        ready = analysis.decision.linked and analysis.subtype_id is not None
+        if ready:
+            file_item(item)
+        document.item = item
+        document.status = Status.FILED if ready else Status.REVIEW
+        document.step = "filed"
+        document.lease_until = None
+        document.error = ""
+        document.save()
+    index(item)
+    Document.objects.filter(pk=document.pk).update(step="indexed")
+    return document
+
+
+def _create_item(document: Document, batch: Batch, analysis: Analysis, today: dt.date) -> Item:
+    household = (
+        Household.objects.get(pk=analysis.decision.household_id)
+        if analysis.decision.linked
+        else None
+    )
+    subtype = Subtype.objects.get(pk=analysis.subtype_id) if analysis.subtype_id else None
+    scanned = document.media_type in sniff.IMAGE_TYPES or bool(
+        document.ocr_sha256 and document.ocr_sha256 != document.sha256
+    )
+    number = analysis.found.report_numbers[:1] or analysis.found.authorization_numbers[:1]
+    item = Item.objects.create(
+        household=household,
+        agency=household.agency if household else batch.agency,
+        category=analysis.category,
+        subtype=subtype,
+        title=_title(household, subtype, document),
+        document_number=number[0] if number else "",
+        responsible=batch.agency.name,
+        formation_date=analysis.formation_date or today,
+        page_count=len(analysis.texts),
+        carrier=Item.Carrier.PAPER if scanned else Item.Carrier.ELECTRONIC,
+        status=Item.Status.REVIEW,
+        status_detail="；".join([analysis.decision.reason, *analysis.notes]),
+        fields={
+            "identifiers": analysis.found.as_json(),
+            "candidates": list(analysis.decision.candidates),
+            "source": {"document": document.pk, "name": document.original_name},
+        },
+    )
+    _attach_files(item, document)
+    Page.objects.bulk_create(
+        Page(item=item, number=n, text=text) for n, text in enumerate(analysis.texts, start=1)
+    )
+    return item
+
+
+def _title(household, subtype, document) -> str:
+    if household and subtype:
+        return f"{household.head_name}户{subtype.name}"
+    return f"{subtype.name if subtype else '未识别材料'}（{document.original_name}）"[:300]
+
+
+def _attach_files(item: Item, document: Document) -> None:
+    File.objects.create(
+        item=item,
+        role=File.Role.ORIGINAL,
+        sha256=document.sha256,
+        size=document.size,
+        media_type=document.media_type,
+        original_name=document.original_name,
+    )
+    access = read_blob(document.ocr_sha256) if document.ocr_sha256 else read_blob(document.sha256)
+    if document.ocr_sha256 and document.ocr_sha256 != document.sha256:
+        File.objects.create(
+            item=item,
+            role=File.Role.ACCESS,
+            sha256=document.ocr_sha256,
+            size=len(access),
+            media_type=sniff.PDF,
+        )
+    for number, png in enumerate(ocr.render_thumbnails(ocr.to_pdf(access, sniff.PDF)), start=1):
+        blob = store_bytes(png)
+        File.objects.create(
+            item=item,
+            role=File.Role.THUMBNAIL,
+            sha256=blob.sha256,
+            size=blob.size,
+            media_type=sniff.PNG,
+            page_number=number,
+        )
+
+
+def index(item: Item) -> None:
+    from search import index_item
+
+    index_item(item)
+
+
+# --- the whole run in this process ----------------------------------------------------------
+
+
+def process(document_id: int, worker: str = "local") -> Document | None:
+    """Every remaining step of one document, here and now (``ingest --sync``, retries)."""
+    document = claim(document_id, worker)
+    if document is None:
+        return Document.objects.filter(pk=document_id).first()
+    try:
+        ocr_step(document)
+        return file_step(document)
+    except Exception as exc:  # any failure must leave a visible, retryable state
+        log.exception("ingest of document %s failed", document_id)
+        fail(document, exc)
+        return Document.objects.get(pk=document_id)
