@@ -30,7 +30,16 @@ def retention_start(formation_date: dt.date) -> dt.date:
 
 
 def appraisal_due(start: dt.date) -> dt.date:
-    return start.replace(year=start.year + settings.HEDANG_RETENTION_YEARS)
+    """The day the retention period has run out and appraisal is due.
+
+    A 29 February start (possible with HEDANG_RETENTION_START = "formation_date") has no
+    anniversary in a common year: it falls due on 1 March, never before the full period.
+    """
+    year = start.year + settings.HEDANG_RETENTION_YEARS
+    try:
+        return start.replace(year=year)
+    except ValueError:
+        return dt.date(year, 3, 1)
 
 
 def class_fields(item: Item) -> dict[str, str]:

@@ -60,7 +60,9 @@ def load_regions(path: Path) -> tuple[int, int]:
     for region in sorted(regions, key=lambda r: (order[r.level], r.code)):
         parent = by_code.get(region.parent_code) if region.parent_code else None
         if region.parent_code and parent is None:
-            parent = Agency.objects.get(region_code=region.parent_code)
+            parent = Agency.objects.filter(region_code=region.parent_code).first()
+            if parent is None:
+                raise ValueError(f"{region.code} 的上级区划 {region.parent_code} 不存在")
         agency, was_created = Agency.objects.get_or_create(
             region_code=region.code,
             defaults={

@@ -4,5 +4,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v1/", include("archive.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

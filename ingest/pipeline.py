@@ -330,6 +330,18 @@ def index(item: Item) -> None:
     index_item(item)
 
 
+def retry(document: Document) -> Document:
+    """Put a document that needs attention back in the queue; its stored steps are kept."""
+    if document.status != Status.ATTENTION:
+        return document
+    Document.objects.filter(pk=document.pk).update(
+        status=Status.QUEUED, error="", lease_until=None, worker="", updated_at=timezone.now()
+    )
+    document.refresh_from_db()
+    audit.record(audit.Action.CHANGE, document, detail={"retry": True})
+    return document
+
+
 # --- the whole run in this process ----------------------------------------------------------
 
 

@@ -37,7 +37,5 @@ def batch_progress(batch: Batch) -> Progress:
     )
     total = sum(counts.values())
     done = sum(n for status, n in counts.items() if status in Document.FINISHED)
-    failed = sum(
-        counts.get(s, 0) for s in (Document.Status.REJECTED, Document.Status.ATTENTION)
-    )
+    failed = sum(counts.get(s, 0) for s in (Document.Status.REJECTED, Document.Status.ATTENTION))
     return Progress(total=total, done=done, failed=failed, by_status=counts)

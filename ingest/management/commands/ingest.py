@@ -86,7 +86,9 @@ class Command(BaseCommand):
             if household is None:
                 raise CommandError(f"没有户主身份证号为 {options['household']} 的户", returncode=2)
         household = household or (station.default_household if station else None)
-        subtype = self._subtype(options["subtype"]) or (station.default_subtype if station else None)
+        subtype = self._subtype(options["subtype"]) or (
+            station.default_subtype if station else None
+        )
         category = options["category"] or (subtype.category if subtype else "")
         category = category or (station.default_category if station else "")
         if subtype and category and subtype.category != category:
@@ -103,9 +105,10 @@ class Command(BaseCommand):
     def _subtype(self, value: str | None) -> Subtype | None:
         if not value:
             return None
-        subtype = Subtype.objects.filter(name=value).first() or Subtype.objects.filter(
-            code=value.upper()
-        ).first()
+        subtype = (
+            Subtype.objects.filter(name=value).first()
+            or Subtype.objects.filter(code=value.upper()).first()
+        )
         if subtype is None:
             raise CommandError(f"没有子类「{value}」", returncode=2)
         return subtype
@@ -147,8 +150,14 @@ class Command(BaseCommand):
     def _report(self, path: Path, documents: list[Document], options) -> None:
         statuses = [d.status for d in documents]
         status = next((s for s in ERROR_STATUSES if s in statuses), statuses[0])
-        items = [_item_json(d.item or d.duplicate_of) for d in documents if d.item or d.duplicate_of]
-        errors = [f"{d.original_name}：{d.error}" if len(documents) > 1 else d.error for d in documents if d.error]
+        items = [
+            _item_json(d.item or d.duplicate_of) for d in documents if d.item or d.duplicate_of
+        ]
+        errors = [
+            f"{d.original_name}：{d.error}" if len(documents) > 1 else d.error
+            for d in documents
+            if d.error
+        ]
         line = {
             "file": str(path),
             "status": status,

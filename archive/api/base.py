@@ -1,0 +1,93 @@
+"""What every API view shares: authentication, permissions, JSON, the audit actor, scoped
+querysets, the one object lookup that refuses other jurisdictions, and atomic writes."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, models, transaction
+from rest_framework import exceptions, status
+from rest_framework.permissions import IsAuthenticated
+
+from archive import audit
+from archive.api.authentication import API_AUTHENTICATION
+from archive.api.errors import NOT_FOUND_MESSAGE, OutOfJurisdiction
+from archive.api.negotiation import API_RENDERERS, JSONOnlyNegotiation
+from archive.api.permissions import ModelPermissions
+from archive.api.schema import ApiAutoSchema
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "与已有记录冲突"
+    default_code = "conflict"
+
+
+class ApiViewMixin:
+    """Policies of every API view. Put it first in the bases."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [IsAuthenticated, ModelPermissions]
+    renderer_classes = API_RENDERERS
+    content_negotiation_class = JSONOnlyNegotiation
+    schema = ApiAutoSchema()
+
+    def perform_authentication(self, request) -> None:
+        super().perform_authentication(request)
+        # The operation log's actor is the API caller, also when no login session exists
+        # (a platform token): model-change entries written by the signals pick it up.
+        self._audit_context = audit.set_context(request.user, audit.client_ip(request))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        token = getattr(self, "_audit_context", None)
+        if token is not None:
+            audit.reset_context(token)
+            self._audit_context = None
+        return response
+
+
+class ScopedViewMixin(ApiViewMixin):
+    """A view over one scoped model.
+
+    ``get_queryset`` starts from ``model.objects.visible_to(user)``, the only visibility rule.
+    ``get_object`` is the one place that turns a lookup outside the caller's jurisdiction into
+    a 404 (logged as ``denied`` by the exception handler); subclasses only say how a URL
+    value becomes a lookup (``lookup_filter``).
+    """
+
+    model: type[models.Model]
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def lookup_filter(self, value: str) -> dict | None:
+        """The filter kwargs for the URL's lookup value; None when it cannot name anything."""
+        return {self.lookup_field: value}
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        lookup = self.lookup_filter(value)
+        if lookup is None:
+            raise exceptions.NotFound(NOT_FOUND_MESSAGE, code="not_found")
+        obj = self.get_queryset().filter(**lookup).first()
+        if obj is None:
+            hidden = self.model._default_manager.filter(**lookup).first()
+            if hidden is not None:
+                raise OutOfJurisdiction(hidden, lookup=str(value))
+            raise exceptions.NotFound(NOT_FOUND_MESSAGE, code="not_found")
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    # -- writes: all or nothing ---------------------------------------------------------
+
+    def _atomic(self, method, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return method(*args, **kwargs)
+        except IntegrityError as exc:
+            raise Conflict() from exc
+
+    def create(self, request, *args, **kwargs):
+        return self._atomic(super().create, request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        return self._atomic(super().update, request, *args, **kwargs)

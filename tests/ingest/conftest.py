@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+
+
+def scan_page(lines: list[str], *, skew: float = 1.0, dpi: int = 300, fmt: str = "PNG") -> bytes:
+    """An A4 page of Chinese text as a scanner would deliver it (slightly skewed)."""
+    width, height = int(8.27 * dpi), int(11.69 * dpi)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, int(dpi * 0.14))
+    for row, line in enumerate(lines):
+        draw.text((int(dpi * 0.8), int(dpi * (1.0 + 0.32 * row))), line, font=font, fill=0)
+    image = image.rotate(skew, fillcolor=255)
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+@pytest.fixture
+def batch_for(hubei):
+    from ingest.models import Batch
+
+    def make(region_code: str = "420102", **kw):
+        return Batch.objects.create(source=Batch.Source.COMMAND, agency=hubei[region_code], **kw)
+
+    return make
