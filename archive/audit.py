@@ -115,11 +115,20 @@ def verify_chain() -> ChainReport:
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if entry.prev_hash != prev:
-            return ChainReport(count, False, entry.pk, "前一条哈希不符（有条目被删除或插入）")
+            return _broken(entry.pk, "前一条哈希不符（有条目被删除或插入）")
         if entry.compute_hash() != entry.entry_hash:
-            return ChainReport(count, False, entry.pk, "内容与哈希不符（条目被篡改）")
+            return _broken(entry.pk, "内容与哈希不符（条目被篡改）")
         prev = entry.entry_hash
     head = AuditHead.objects.filter(pk=1).first()
+    if head is None and count:
+        # record() writes the head with the first entry; entries without it mean the head
+        # row was removed, and with it the means to notice a truncated end.
+        return ChainReport(count, False, None, "链头记录缺失，无法确认日志末尾完整")
     if head is not None and head.last_hash != prev:
         return ChainReport(count, False, head.last_id, "末尾条目缺失（日志被截断）")
     return ChainReport(count, True, None)
+
+
+def _broken(entry_id: int, reason: str) -> ChainReport:
+    # ``entries`` is the size of the whole log, not how far the check got.
+    return ChainReport(AuditEntry.objects.count(), False, entry_id, reason)

@@ -83,15 +83,35 @@ def file_item(item: Item) -> Item:
     if item.formation_date is None:
         raise FilingError("缺少形成日期，不能归档")
     pattern = archive_number_pattern()
-    with transaction.atomic():
-        item.year = item.formation_date.year
-        item.retention = settings.HEDANG_RETENTION_CODE
-        item.retention_start = retention_start(item.formation_date)
-        fields = class_fields(item)
-        item.class_key = pattern.class_key(**fields)
-        item.item_number = next_number(item.class_key)
-        item.archive_number = pattern.format(number=item.item_number, **fields)
-        item.status = Item.Status.FILED
-        item.filed_at = timezone.now()
-        item.save()
+    before = {name: getattr(item, name) for name in _FILING_FIELDS}
+    try:
+        with transaction.atomic():
+            item.year = item.formation_date.year
+            item.retention = settings.HEDANG_RETENTION_CODE
+            item.retention_start = retention_start(item.formation_date)
+            fields = class_fields(item)
+            item.class_key = pattern.class_key(**fields)
+            item.item_number = next_number(item.class_key)
+            item.archive_number = pattern.format(number=item.item_number, **fields)
+            item.status = Item.Status.FILED
+            item.filed_at = timezone.now()
+            item.save()
+    except BaseException:
+        # The transaction gave the number back; the object must not keep it either, or a
+        # retry with the same object would return early as if it had been filed.
+        for name, value in before.items():
+            setattr(item, name, value)
+        raise
     return item
+
+
+_FILING_FIELDS = (
+    "year",
+    "retention",
+    "retention_start",
+    "class_key",
+    "item_number",
+    "archive_number",
+    "status",
+    "filed_at",
+)

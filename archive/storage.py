@@ -7,6 +7,7 @@ and its hash checked before the caller may refer to it.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -44,22 +45,35 @@ def sha256_of(stream: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+# How long a shorter-than-expected existing copy may stay unchanged before it counts as
+# damaged rather than still being written by a concurrent writer (local files appear at
+# their final name while they are written; S3 objects appear whole).
+SETTLE_SECONDS = 2.0
+WAIT_LIMIT_SECONDS = 60.0
+
+
 def store_bytes(data: bytes) -> StoredBlob:
-    """Store ``data`` unless an intact copy is already there; verify it either way."""
+    """Store ``data`` unless an intact copy is already there; verify it either way.
+
+    Safe against concurrent writers of the same bytes: whoever loses the race drops its
+    extra copy and verifies the winner's, which it may see while it is still being written.
+    """
     sha256 = hashlib.sha256(data).hexdigest()
     name = blob_name(sha256)
+    blob = StoredBlob(sha256=sha256, size=len(data), name=name)
     storage = archive_storage()
-    if storage.exists(name):
-        # Write-once: an existing copy is never replaced, so a damaged one is an alarm.
-        if not _intact(storage, name, sha256):
-            raise StorageIntegrityError(f"已存副本与哈希不符：{name}")
-        return StoredBlob(sha256=sha256, size=len(data), name=name)
-    saved = storage.save(name, ContentFile(data))
-    if saved != name:
-        raise StorageIntegrityError(f"存储改写了文件名：{name} → {saved}")
-    if not _intact(storage, name, sha256):
-        raise StorageIntegrityError(f"写入后读回校验失败：{name}")
-    return StoredBlob(sha256=sha256, size=len(data), name=name)
+    if not storage.exists(name):
+        saved = storage.save(name, ContentFile(data))
+        if saved == name:
+            if not _intact(storage, name, sha256):
+                raise StorageIntegrityError(f"写入后读回校验失败：{name}")
+            return blob
+        # Another writer created the blob between exists() and save(), and the storage
+        # saved ours under a free name: drop that copy, check theirs below.
+        storage.delete(saved)
+    # Write-once: an existing copy is never replaced, so a damaged one is an alarm.
+    _check_existing(storage, name, sha256, len(data))
+    return blob
 
 
 def open_blob(sha256: str) -> BinaryIO:
@@ -77,3 +91,22 @@ def read_blob(sha256: str, *, verify: bool = True) -> bytes:
 def _intact(storage: Storage, name: str, sha256: str) -> bool:
     with storage.open(name, "rb") as fh:
         return sha256_of(fh)[0] == sha256
+
+
+def _check_existing(storage: Storage, name: str, sha256: str, size: int) -> None:
+    """Raise unless the existing copy is intact. A copy shorter than ``size`` may still be
+    growing under a concurrent writer: wait while it changes, alarm once it has settled."""
+    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+    last_size, settled_since = -1, time.monotonic()
+    while True:
+        current = storage.size(name)  # before reading: a copy being written only grows
+        if _intact(storage, name, sha256):
+            return
+        now = time.monotonic()
+        if current >= size or now >= deadline:
+            raise StorageIntegrityError(f"已存副本与哈希不符：{name}")
+        if current != last_size:
+            last_size, settled_since = current, now
+        elif now - settled_since >= SETTLE_SECONDS:
+            raise StorageIntegrityError(f"已存副本与哈希不符：{name}")
+        time.sleep(0.05)

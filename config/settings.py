@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "scanning",
     "search",
     "retention",
-    "wagtail.users",
+    "archive.users_app.HedangUsersAppConfig",
     "wagtail.snippets",
     # Not used for archive files, but the admin's base template reverses their admin API
     # endpoints (wagtail_config): without them every admin page, the login page included,
@@ -284,3 +284,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HEDANG_LOG_LEVEL", "WARNING")},
 }
+
+# --- Search (app search/, label hedang_search) ---------------------------------------------
+# "embedded" (default): SQLite FTS5, or PostgreSQL when DATABASE_URL points there;
+# "elasticsearch": ELASTICSEARCH_URL, through the alias HEDANG_SEARCH_ES_INDEX.
+HEDANG_SEARCH = os.environ.get("HEDANG_SEARCH", "embedded")
+HEDANG_SEARCH_ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+HEDANG_SEARCH_ES_INDEX = os.environ.get("HEDANG_SEARCH_ES_INDEX", "hedang-items")
+# refresh after each write: "wait_for" (searchable when the request returns), or "false".
+HEDANG_SEARCH_ES_REFRESH = os.environ.get("HEDANG_SEARCH_ES_REFRESH", "wait_for")
+# Facets are counted for queries with at most this many matches.
+HEDANG_SEARCH_FACET_LIMIT = 20_000

@@ -1,0 +1,146 @@
+"""操作日志: the read-only operation log, newest first, limited to the user's jurisdiction."""
+
+from __future__ import annotations
+
+import json
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.timezone import localtime
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+
+from archive.models import Agency, AuditEntry
+from archive.views.generic import ScopedDetailView, ScopedIndexView
+
+OBJECT_TYPES = [
+    ("archive.Household", "户"),
+    ("archive.Member", "家庭成员"),
+    ("archive.Case", "核对业务"),
+    ("archive.Item", "件"),
+    ("archive.File", "文件"),
+    ("archive.Page", "页"),
+    ("archive.Box", "档案盒"),
+    ("archive.Subtype", "材料子类"),
+    ("archive.Agency", "核对机构"),
+    ("archive.User", "用户"),
+    ("archive.AuditEntry", "操作日志"),
+]
+OBJECT_TYPE_NAMES = dict(OBJECT_TYPES)
+
+
+def audit_entries_visible_to(user):
+    """Entries written by users of the user's jurisdiction; a superuser sees all of them.
+
+    The log is not a scoped model (it has no agency key, only the actor's region code), so
+    this is its scoping rule.
+    """
+    entries = AuditEntry.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return entries.none()
+    ids = user.visible_agency_ids
+    if ids is None:
+        return entries
+    codes = Agency.objects.filter(pk__in=ids).values_list("region_code", flat=True)
+    return entries.filter(agency_code__in=list(codes))
+
+
+class AuditEntryFilterSet(WagtailFilterSet):
+    action = django_filters.ChoiceFilter(
+        label="操作", choices=AuditEntry.Action.choices, empty_label="全部", widget=forms.Select
+    )
+    actor = django_filters.CharFilter(label="操作人", method="filter_actor")
+    timestamp = django_filters.DateFromToRangeFilter(label="日期", widget=DateRangePickerWidget)
+    object_type = django_filters.ChoiceFilter(
+        label="对象类型", choices=OBJECT_TYPES, empty_label="全部", widget=forms.Select
+    )
+    object = django_filters.CharFilter(label="对象（编号或说明）", method="filter_object")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "actor", "timestamp", "object_type", "object"]
+
+    def filter_actor(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(actor_name__icontains=value) | Q(actor__real_name__icontains=value)
+        )
+
+    def filter_object(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(object_id=value) | Q(object_repr__icontains=value))
+
+
+def _when(entry) -> str:
+    return localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _actor(entry) -> str:
+    real_name = getattr(entry.actor, "real_name", "") if entry.actor_id else ""
+    if real_name and real_name != entry.actor_name:
+        return f"{real_name}（{entry.actor_name}）"
+    return entry.actor_name or "（匿名）"
+
+
+def _object(entry) -> str:
+    kind = OBJECT_TYPE_NAMES.get(entry.object_type, entry.object_type)
+    ident = f" #{entry.object_id}" if entry.object_id else ""
+    return f"{kind}{ident}" if kind or ident else "—"
+
+
+class AuditEntryIndexView(ScopedIndexView):
+    page_title = "操作日志"
+    default_ordering = "-id"
+
+    def get_base_queryset(self):
+        return audit_entries_visible_to(self.request.user).select_related("actor")
+
+    @cached_property
+    def columns(self):
+        return [
+            self.title_column("id", "编号", accessor=lambda e: f"#{e.pk}", sort_key="id"),
+            Column("timestamp", label="时间", accessor=_when, sort_key="timestamp"),
+            Column("actor", label="操作人", accessor=_actor),
+            Column("agency_code", label="所属机构", accessor="agency_code"),
+            Column("action", label="操作", accessor="get_action_display"),
+            Column("object", label="对象", accessor=_object),
+            Column("object_repr", label="对象说明", accessor="object_repr"),
+            Column("ip_address", label="来源地址", accessor="ip_address"),
+        ]
+
+
+class AuditEntryDetailView(ScopedDetailView):
+    model = AuditEntry
+    template_name = "archive/auditentry_detail.html"
+    audit_view = False  # reading the log is not itself logged
+
+    def get_scoped_queryset(self):
+        return audit_entries_visible_to(self.request.user)
+
+    def get_page_title(self):
+        return f"操作日志 #{self.object.pk}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = self.object
+        context["rows"] = [
+            ("时间", _when(entry)),
+            ("操作人", _actor(entry)),
+            ("所属机构", entry.agency_code or "—"),
+            ("操作", entry.get_action_display()),
+            ("对象", _object(entry)),
+            ("对象说明", entry.object_repr or "—"),
+            ("来源地址", entry.ip_address or "—"),
+            ("前一条哈希", entry.prev_hash),
+            ("本条哈希", entry.entry_hash),
+        ]
+        context["detail_json"] = json.dumps(entry.detail, ensure_ascii=False, indent=2)
+        context["index_url"] = reverse("archive_auditentry:index")
+        return context
