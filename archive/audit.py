@@ -6,6 +6,7 @@ append one after another and every entry carries the hash of the entry before it
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,31 @@ class RequestContext:
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
     "hedang_audit_context", default=None
 )
+
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "hedang_audit_suppressed", default=False
+)
+
+
+@contextlib.contextmanager
+def bulk_operation(action: str, *, object_type: str, object_repr: str, detail: dict | None = None):
+    """One entry for a bulk system operation instead of one per row it touches.
+
+    Only for work that is itself a single recorded act (loading the region list); the entry is
+    written when the block succeeds.
+    """
+    token = _suppressed.set(True)
+    summary: dict = dict(detail or {})
+    try:
+        yield summary
+    finally:
+        _suppressed.reset(token)
+    record(action, object_type=object_type, object_repr=object_repr, detail=summary)
+
+
+def suppressed() -> bool:
+    return _suppressed.get()
 
 
 def set_context(user: Any, ip_address: str) -> contextvars.Token:

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from archive import audit
 from archive.models import Agency
 
 AGENCY_SUFFIX = "居民家庭经济状况核对中心"
@@ -50,10 +51,24 @@ def read_regions(path: Path) -> list[Region]:
     return regions
 
 
-@transaction.atomic
 def load_regions(path: Path) -> tuple[int, int]:
-    """Create or update one agency per region; parents before children. Returns (new, updated)."""
+    """Create or update one agency per region; parents before children. Returns (new, updated).
+
+    The load is one act in the operation log, with the counts, not one entry per agency.
+    """
     regions = read_regions(path)
+    with (
+        transaction.atomic(),
+        audit.bulk_operation(
+            audit.Action.CHANGE, object_type="archive.Agency", object_repr=f"载入区划 {path.name}"
+        ) as summary,
+    ):
+        created, updated = _load(regions)
+        summary.update(created=created, updated=updated)
+    return created, updated
+
+
+def _load(regions: list[Region]) -> tuple[int, int]:
     order = {"province": 0, "city": 1, "county": 2}
     created = updated = 0
     by_code: dict[str, Agency] = {}

@@ -14,7 +14,7 @@ AUDITED_MODELS = (Agency, Box, Case, File, Household, Item, Member, Subtype, Use
 
 @receiver(post_save)
 def _saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    if raw or sender not in AUDITED_MODELS:
+    if raw or sender not in AUDITED_MODELS or audit.suppressed():
         return
     if sender is User and update_fields and set(update_fields) <= {"last_login"}:
         return
@@ -24,7 +24,7 @@ def _saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
 
 @receiver(post_delete)
 def _deleted(sender, instance, **kwargs):
-    if sender in AUDITED_MODELS:
+    if sender in AUDITED_MODELS and not audit.suppressed():
         audit.record(audit.Action.DELETE, instance)
 
 

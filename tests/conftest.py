@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.s3 import moto_s3, s3_bucket  # noqa: F401  (S3 fixtures: moto_server)
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
@@ -19,21 +21,43 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+def _ensure_reference_data() -> None:
+    from django.contrib.auth.models import Group
+
+    from archive.models import Agency, Subtype
+    from archive.regions import default_regions_csv, load_regions
+    from archive.roles import ROLES, ensure_roles, ensure_standard_subtypes
+
+    if not Agency.objects.exists():
+        load_regions(default_regions_csv())
+    if not Subtype.objects.exists():
+        ensure_standard_subtypes()
+    if Group.objects.count() < len(ROLES):
+        ensure_roles()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the agency tree once per test database; tests roll back to this state."""
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
+
+
 @pytest.fixture
 def hubei(db):
     """Agencies for every Hubei region, the standard subtypes and the role groups.
 
-    Loaded per test (cheap) because transactional tests flush every table afterwards.
+    Reloaded when a transactional test has flushed the tables.
     """
     from archive.models import Agency
-    from archive.regions import default_regions_csv, load_regions
-    from archive.roles import ensure_roles, ensure_standard_subtypes
 
-    if not Agency.objects.exists():
-        load_regions(default_regions_csv())
-    ensure_standard_subtypes()
-    ensure_roles()
+    _ensure_reference_data()
     return {a.region_code: a for a in Agency.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -73,7 +97,9 @@ def make_household(hubei) -> Callable[..., object]:
         household = Household.objects.create(
             agency=hubei[region_code], head_id_number=id_number, head_name=head_name, **kw
         )
-        Member.objects.create(household=household, name=head_name, id_number=id_number, relation="本人")
+        Member.objects.create(
+            household=household, name=head_name, id_number=id_number, relation="本人"
+        )
         return household
 
     return make

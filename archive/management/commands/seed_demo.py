@@ -10,10 +10,12 @@ class Command(BaseCommand):
         parser.add_argument("--print-logins", action="store_true", help="只打印演示账号")
 
     def handle(self, *args, **options):
-        if not options["print_logins"]:
-            try:
-                seed_demo()
-            except RuntimeError as exc:
-                raise CommandError(str(exc)) from exc
-        for line in login_lines():
-            self.stdout.write(line)
+        if options["print_logins"]:
+            for line in login_lines():
+                self.stdout.write(line)
+            return
+        try:
+            seed_demo()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("演示数据已就绪（manage.py seed_demo --print-logins 显示演示账号）")
