@@ -32,6 +32,9 @@ class OcrSettings:
     page_timeout: int = 180
     max_image_mpixels: int = 250
     jobs: int = 1
+    # "sandwich" lets Tesseract draw the text layer itself; fpdf2 ("auto") re-lays it out from
+    # hOCR and costs 2–4 s more per page here. Page texts come from the sidecar either way.
+    renderer: str = "sandwich"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ def run_ocr(pdf: bytes, *, has_text: bool, settings: OcrSettings = OcrSettings()
             str(settings.max_image_mpixels),
             "--sidecar",
             str(sidecar),
+            "--pdf-renderer",
+            settings.renderer,
             "--quiet",
         ]
         if has_text:
