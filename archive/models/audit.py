@@ -9,6 +9,16 @@ from django.db import models
 GENESIS_HASH = "0" * 64
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk changes would bypass the per-row guard below; refuse them too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("操作日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("操作日志不能删除")
+
+
 class AuditEntry(models.Model):
     """One line of the append-only operation log, chained to the line before by hash."""
 
@@ -48,6 +58,8 @@ class AuditEntry(models.Model):
     ip_address = models.CharField("来源地址", max_length=45, blank=True)
     prev_hash = models.CharField("前一条哈希", max_length=64)
     entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "操作日志"
