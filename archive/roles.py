@@ -56,6 +56,15 @@ ARCHIVING = READ_ALL + [
 ]
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
+# Scanning stations, batches and their documents belong to the archivist's daily work.
+INGEST = [
+    "ingest.view_station",
+    "ingest.add_station",
+    "ingest.change_station",
+    "ingest.view_batch",
+    "ingest.add_batch",
+    "ingest.view_document",
+]
 FULL_ID = "view_full_id_number"
 AUDIT_LOG = "view_auditentry"
 
@@ -66,7 +75,7 @@ ROLES: dict[str, tuple[list[str], list[str]]] = {
     "核对报告": (CASEWORK + [FULL_ID], [ADMIN_ACCESS]),
     "信息管理": (READ_ALL, [ADMIN_ACCESS]),
     "安全管理": (READ_ALL + [AUDIT_LOG], [ADMIN_ACCESS]),
-    "档案管理员": (ARCHIVING + [FULL_ID], [ADMIN_ACCESS]),
+    "档案管理员": (ARCHIVING + [FULL_ID], [ADMIN_ACCESS, *INGEST]),
     "监督检查": (READ_ALL + [AUDIT_LOG], [ADMIN_ACCESS]),
     "平台接口": (
         ["view_household", "add_household", "change_household", "add_case", "add_item"],

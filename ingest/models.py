@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from archive.categories import Category
+from archive.scoping import ScopedQuerySet
 
 
 class Station(models.Model):
@@ -26,6 +27,9 @@ class Station(models.Model):
         "archive.Subtype", verbose_name="默认子类", null=True, blank=True, on_delete=models.SET_NULL
     )
     active = models.BooleanField("启用", default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "agency"
 
     class Meta:
         verbose_name = "扫描站点"
@@ -65,6 +69,9 @@ class Batch(models.Model):
         "archive.Subtype", verbose_name="指定子类", null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "agency"
 
     class Meta:
         verbose_name = "采集批次"
@@ -122,6 +129,9 @@ class Document(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "batch__agency"
 
     class Meta:
         verbose_name = "采集文件"

@@ -35,6 +35,8 @@ class OcrSettings:
     # "sandwich" lets Tesseract draw the text layer itself; fpdf2 ("auto") re-lays it out from
     # hOCR and costs 2–4 s more per page here. Page texts come from the sidecar either way.
     renderer: str = "sandwich"
+    # Table-aware OCR (ingest.formocr) as ocrmypdf's engine: HEDANG_OCR_TABLES.
+    tables: bool = False
 
 
 @dataclass(frozen=True)

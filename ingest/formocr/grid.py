@@ -1,0 +1,188 @@
+"""Ruling lines and table cells of a page image (OpenCV morphology).
+
+``analyse(grey, dpi)`` finds the horizontal and vertical ruling lines, returns the page with
+them painted white (what Tesseract should see) and the cells they enclose, each with its
+row and column in its table: a cell's row is the index of the horizontal line above it, its
+column the index of the vertical line to its left, so spanning cells keep the first index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+
+@dataclass
+class Cell:
+    table: int
+    row: int
+    col: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (inside the lines)
+    rowspan: int = 1
+    colspan: int = 1
+    text: str = ""
+    lines: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "col": self.col,
+            "rowspan": self.rowspan,
+            "colspan": self.colspan,
+            "box": list(self.box),
+            "text": self.text,
+        }
+
+
+@dataclass
+class Grid:
+    clean: np.ndarray  # greyscale page with the ruling lines removed
+    cells: list[Cell]
+    tables: list[tuple[int, int, int, int]]  # bounding box of each table
+    line_mask: np.ndarray
+
+
+def binarize(grey: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0. Adaptive, so uneven light (a document-camera photo) still works."""
+    blur = cv2.GaussianBlur(grey, (3, 3), 0)
+    block = max(31, (min(grey.shape) // 40) | 1)
+    return cv2.adaptiveThreshold(
+        blur, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, block, 15
+    )
+
+
+def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the horizontal and vertical ruling lines (longer than any stroke of a
+    character at body-text sizes)."""
+    h_len = max(25, int(dpi * 0.3))
+    v_len = max(20, int(dpi * 0.2))
+    horizontal = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1))
+    )
+    vertical = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len))
+    )
+    # Bridge small gaps (broken lines in a 1-bit scan) along each line's direction.
+    gap = max(3, int(dpi * 0.02))
+    horizontal = cv2.morphologyEx(
+        horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))
+    )
+    vertical = cv2.morphologyEx(
+        vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap))
+    )
+    return horizontal, vertical
+
+
+def _extend(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
+    """Lengthen line segments a little so that lines meet at the corners of cells."""
+    reach = max(3, int(dpi * 0.03))
+    size = (reach * 2 + 1, 1) if horizontal else (1, reach * 2 + 1)
+    return cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+
+
+def analyse(grey: np.ndarray, dpi: float = 300.0) -> Grid:
+    ink = binarize(grey)
+    horizontal, vertical = ruling_lines(ink, dpi)
+    lines = cv2.bitwise_or(horizontal, vertical)
+    # Remove the lines from the page: paint them (a little thickened) white.
+    thick = cv2.dilate(lines, np.ones((3, 3), np.uint8), iterations=1)
+    clean = grey.copy()
+    clean[thick > 0] = 255
+    grid_mask = cv2.bitwise_or(_extend(horizontal, dpi, True), _extend(vertical, dpi, False))
+    grid_mask = cv2.dilate(grid_mask, np.ones((3, 3), np.uint8))
+    cells = _cells(grid_mask, dpi)
+    tables = _tables(grid_mask, cells)
+    for cell in cells:
+        x0, y0, x1, y1 = cell.box
+        cell.table = next(
+            (
+                i
+                for i, (a, b, c, d) in enumerate(tables)
+                if a <= x0 and b <= y0 and x1 <= c and y1 <= d
+            ),
+            0,
+        )
+    _index(cells, grid_mask)
+    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines)
+
+
+def _cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
+    h, w = grid_mask.shape
+    free = (grid_mask == 0).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=4)
+    min_w, min_h = int(dpi * 0.08), int(dpi * 0.12)
+    cells = []
+    for i in range(1, n):
+        x, y, cw, ch, area = stats[i]
+        if x == 0 or y == 0 or x + cw >= w or y + ch >= h:
+            continue  # the page around the tables
+        if cw < min_w or ch < min_h or cw * ch > 0.6 * w * h:
+            continue
+        if area < 0.6 * cw * ch:
+            continue  # not a rectangle: an open region, not a cell
+        cells.append(Cell(table=0, row=0, col=0, box=(int(x), int(y), int(x + cw), int(y + ch))))
+    return cells
+
+
+def _tables(grid_mask: np.ndarray, cells: list[Cell]) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes of the groups of touching cells (each group is one table)."""
+    if not cells:
+        return []
+    boxes = [list(c.box) for c in cells]
+    changed = True
+    while changed:
+        changed = False
+        merged: list[list[int]] = []
+        for b in boxes:
+            for m in merged:
+                if (
+                    b[0] <= m[2] + 12
+                    and m[0] <= b[2] + 12
+                    and b[1] <= m[3] + 12
+                    and m[1] <= b[3] + 12
+                ):
+                    m[:] = [min(m[0], b[0]), min(m[1], b[1]), max(m[2], b[2]), max(m[3], b[3])]
+                    changed = True
+                    break
+            else:
+                merged.append(list(b))
+        boxes = merged
+    return sorted((tuple(b) for b in boxes), key=lambda b: (b[1], b[0]))  # type: ignore[misc]
+
+
+def _cluster(values: list[int], tol: int) -> list[int]:
+    out: list[int] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(cells: list[Cell], grid_mask: np.ndarray) -> None:
+    """Row and column numbers (and spans) from the cell edges of each table."""
+    for table in {c.table for c in cells}:
+        members = [c for c in cells if c.table == table]
+        tops = _cluster([c.box[1] for c in members] + [c.box[3] for c in members], 10)
+        lefts = _cluster([c.box[0] for c in members] + [c.box[2] for c in members], 10)
+
+        def near(edges: list[int], v: int) -> int:
+            return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+        for c in members:
+            c.row, c.col = near(tops, c.box[1]), near(lefts, c.box[0])
+            c.rowspan = max(1, near(tops, c.box[3]) - c.row)
+            c.colspan = max(1, near(lefts, c.box[2]) - c.col)
+        # Renumber rows and columns densely (top/bottom edges interleave in ``tops``).
+        rows = sorted({c.row for c in members})
+        cols = sorted({c.col for c in members})
+        for c in members:
+            end_r = c.row + c.rowspan
+            end_c = c.col + c.colspan
+            c.row = rows.index(c.row)
+            c.col = cols.index(c.col)
+            c.rowspan = max(1, sum(1 for r in rows if r < end_r) - c.row)
+            c.colspan = max(1, sum(1 for k in cols if k < end_c) - c.col)
