@@ -2,8 +2,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 
+from search.api import SearchApiView
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Before the archive API: its include ends with a catch-all JSON 404.
+    path("api/v1/search", SearchApiView.as_view(), name="api-search"),
     path("api/v1/", include("archive.api.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
