@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.browser import browser_page  # noqa: F401  (Playwright + Debian's Chromium)
 from tests.s3 import moto_s3, s3_bucket  # noqa: F401  (S3 fixtures: moto_server)
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -8,7 +8,6 @@ import itertools
 import pytest
 
 # The staff UI's Chromium set-up (Debian's chromium, no network, zh-CN), shared with tests/ui.
-from tests.ui.test_ui_browser import CHROMIUM, browser_page  # noqa: F401
 
 _serial = itertools.count(1)
 

@@ -15,13 +15,13 @@ import threading
 
 import pytest
 
+from tests.browser import needs_chromium
 from tests.ingest.conftest import scan_page
-from tests.ingest_ui.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium"),
+    needs_chromium,
 ]
 
 PASSWORD = "pw-Hedang-2026"

@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import needs_chromium
+
 SCREENSHOT = "/tmp/search-page.png"
-
-
-@pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            browser.close()
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
+@needs_chromium
 def test_search_and_open_an_item(transactional_db, live_server, data, make_user, browser_page):
     make_user("420102", username="archivist", real_name="王档案")
     item = data.items["张伟-入户"]
