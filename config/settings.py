@@ -255,12 +255,22 @@ HEDANG_OCR = {
     "max_image_mpixels": 250,
     "jobs": 1,
 }
+# Table-aware OCR (ingest/formocr): ruling lines removed, cells read one strip per page, fields
+# extracted by the templates in ingest/form_templates. 0.985 of characters on the standard's
+# table forms against 0.795 for plain ocrmypdf, at ~1.2× the time (docs/benchmarks.md).
+HEDANG_OCR_TABLES = os.environ.get("HEDANG_OCR_TABLES", "1") == "1"
 HEDANG_INGEST_LIMITS: dict[str, int] = {}
 # A worker holds a document this long; after that the sweeper hands it to another worker.
 HEDANG_INGEST_LEASE_SECONDS = int(os.environ.get("HEDANG_INGEST_LEASE_SECONDS", "1800"))
 HEDANG_INGEST_REQUEUE_AFTER = 600
 HEDANG_INBOX_DIR = DATA_DIR / "inbox"
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+# --- Scanning (app scanning/: separator sheets and stack splitting) ------------------------
+# Splitters the ingest pipeline asks, in order, whether a document is a stack of several items
+# (ingest must not import scanning, so it loads them by dotted path).
+HEDANG_INGEST_SPLITTERS = ["scanning.stack.split_stack"]
+# --- end Scanning -------------------------------------------------------------------------
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -295,3 +305,59 @@ HEDANG_SEARCH_ES_INDEX = os.environ.get("HEDANG_SEARCH_ES_INDEX", "hedang-items"
 HEDANG_SEARCH_ES_REFRESH = os.environ.get("HEDANG_SEARCH_ES_REFRESH", "wait_for")
 # Facets are counted for queries with at most this many matches.
 HEDANG_SEARCH_FACET_LIMIT = 20_000
+# --- end Search ---------------------------------------------------------------------------
+
+# --- Platform push (POST /api/v1/reports, /api/v1/materials; archive/platform.py) ----------
+# CA certificates (PEM/DER files) that signatures in pushed PDFs must chain to.
+HEDANG_TRUST_ROOTS_DIR = Path(os.environ.get("HEDANG_TRUST_ROOTS_DIR", DATA_DIR / "trust"))
+# The archive's own key and certificate, which seal the access copies (PEM).
+HEDANG_KEYS_DIR = DATA_DIR / "keys"
+HEDANG_ARCHIVE_KEY = Path(os.environ.get("HEDANG_ARCHIVE_KEY", HEDANG_KEYS_DIR / "archive-key.pem"))
+HEDANG_ARCHIVE_CERT = Path(
+    os.environ.get("HEDANG_ARCHIVE_CERT", HEDANG_KEYS_DIR / "archive-cert.pem")
+)
+# Outside production a self-signed archive certificate is made on first use.
+HEDANG_ARCHIVE_CERT_AUTO = not PRODUCTION
+HEDANG_SEAL_LOCATION = "湖北"
+# Faces for the seal's visible stamp: (file, family within a .ttc; "" = the first face).
+HEDANG_STAMP_FONTS = [
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", ""),
+]
+# Unsigned PDFs: "flag" (filed, receipt says present=false) or "refuse" (422).
+HEDANG_PUSH_UNSIGNED = os.environ.get("HEDANG_PUSH_UNSIGNED", "flag")
+# Intact signatures that do not chain to a trust root: "flag" (filed, valid=false) or "refuse".
+HEDANG_PUSH_UNTRUSTED = os.environ.get("HEDANG_PUSH_UNTRUSTED", "flag")
+# Requests per token (DRF rate syntax) and the largest accepted upload.
+HEDANG_PUSH_RATE = os.environ.get("HEDANG_PUSH_RATE", "600/min")
+HEDANG_PUSH_MAX_BYTES = int(os.environ.get("HEDANG_PUSH_MAX_BYTES", str(50 * 1024 * 1024)))
+# Categories whose pushed items also get a print task (归档章 copy to file on paper).
+HEDANG_PUSH_PRINT_CATEGORIES = ["process", "proof", "report", "report_application"]
+# The throttle's counters: shared by all web processes through Redis when there is one.
+CACHES = globals().get("CACHES") or {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES["platform"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CELERY_BROKER_URL,
+        "KEY_PREFIX": "hedang-platform",
+    }
+else:
+    CACHES["platform"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "platform"),
+    }
+# The pushed materials' categories (all but "report") as their own schema enum.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["CategoryEnum"] = (
+    "archive.categories.Category"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MaterialCategoryEnum"] = [
+    ("process", "核查过程性材料"),
+    ("proof", "证明材料"),
+    ("report_application", "核对报告应用材料"),
+]
+# pyHanko logs every untrusted or modified signature it meets with a traceback; the
+# outcome is reported to the caller and kept with the item instead.
+LOGGING.setdefault("loggers", {})["pyhanko"] = {"level": "ERROR"}
+# --- end Platform push ---------------------------------------------------------------------

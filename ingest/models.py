@@ -152,3 +152,73 @@ class Document(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+    def items(self) -> list:
+        """Every item made from this document: one per part of a split stack, else ``item``."""
+        parts = [p.item for p in self.parts.select_related("item")]
+        return parts or ([self.item] if self.item_id else [])
+
+
+class FormResult(models.Model):
+    """Table-aware OCR of a document (``HEDANG_OCR_TABLES``): each page's cells and lines, and
+    the fields extracted by its form template (ingest/formocr)."""
+
+    document = models.OneToOneField(
+        "ingest.Document", on_delete=models.CASCADE, related_name="form_result"
+    )
+    pages = models.JSONField("页面结构", default=list, blank=True)
+    form = models.JSONField("表单字段", default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "表格识别结果"
+        verbose_name_plural = "表格识别结果"
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.form.get('template', '')}"
+
+
+class ItemHousehold(models.Model):
+    """An item that concerns several households (a 委托书 with its 花名册): one row each."""
+
+    class Role(models.TextChoices):
+        ROSTER = "roster", "花名册所列户"
+
+    item = models.ForeignKey(
+        "archive.Item", on_delete=models.CASCADE, related_name="listed_households"
+    )
+    household = models.ForeignKey(
+        "archive.Household", on_delete=models.PROTECT, related_name="listed_items"
+    )
+    role = models.CharField("关联方式", max_length=20, choices=Role.choices, default=Role.ROSTER)
+
+    class Meta:
+        verbose_name = "件所列的户"
+        verbose_name_plural = "件所列的户"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "household", "role"], name="item_household_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.household_id}"
+
+
+class DocumentPart(models.Model):
+    """One item cut from a scanned stack (separator sheets, app ``scanning``). The document's
+    ``item`` is the first part's item; every part, the first included, has a row here."""
+
+    document = models.ForeignKey("ingest.Document", on_delete=models.CASCADE, related_name="parts")
+    item = models.ForeignKey("archive.Item", on_delete=models.CASCADE, related_name="ingest_parts")
+    first_page = models.PositiveIntegerField("起始页")
+    last_page = models.PositiveIntegerField("结束页")
+    separator_page = models.PositiveIntegerField("分隔页", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "分件"
+        verbose_name_plural = "分件"
+        ordering = ["document", "first_page"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} 第 {self.first_page}–{self.last_page} 页"

@@ -17,6 +17,7 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
+from ingest.deskew import deskewed_frames
 from ingest.sniff import IMAGE_TYPES, PDF, pdf_page_texts
 
 SKIPPED_MARK = "[OCR skipped on page"
@@ -45,14 +46,20 @@ class OcrOutput:
     page_texts: tuple[str, ...]
     ocr_pages: tuple[int, ...]  # 1-based numbers of the pages that went through Tesseract
     scanned: bool
+    # Table-aware OCR only: per page, its cells and lines (ingest.formocr), or None.
+    pages: tuple[dict | None, ...] = ()
 
 
-def to_pdf(data: bytes, media_type: str) -> bytes:
-    """Images become a PDF page each at their own resolution; PDFs pass unchanged."""
+def to_pdf(data: bytes, media_type: str, *, deskew: bool = False) -> bytes:
+    """Images become a PDF page each at their own resolution (straightened first when asked);
+    PDFs pass unchanged."""
     if media_type == PDF:
         return data
     if media_type not in IMAGE_TYPES:
         raise ValueError(f"无法转换为 PDF：{media_type}")
+    if deskew:
+        frames, _angles = deskewed_frames(data)
+        return img2pdf.convert(*frames, rotation=img2pdf.Rotation.ifvalid)
     try:
         return img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid)
     except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
@@ -73,8 +80,13 @@ def _flattened_frames(data: bytes) -> list[bytes]:
     return frames
 
 
-def run_ocr(pdf: bytes, *, has_text: bool, settings: OcrSettings = OcrSettings()) -> OcrOutput:
-    """OCR every page without text; pages that already carry text are kept as they are."""
+def run_ocr(
+    pdf: bytes, *, has_text: bool, deskew: bool = True, settings: OcrSettings = OcrSettings()
+) -> OcrOutput:
+    """OCR every page without text; pages that already carry text are kept as they are.
+
+    ``deskew=False`` when the pages were straightened already (ingest.deskew).
+    """
     existing = pdf_page_texts(pdf)
     if has_text and all(t.strip() for t in existing):
         return OcrOutput(pdf, tuple(existing), (), scanned=False)
@@ -104,9 +116,12 @@ def run_ocr(pdf: bytes, *, has_text: bool, settings: OcrSettings = OcrSettings()
             # with text go through a PDF/A conversion.
             command += ["--mode", "skip", "--output-type", "pdf"]
         else:
-            command += ["--output-type", "pdfa", "--deskew", "--rotate-pages"]
-        command += [str(src), str(out)]
+            command += ["--output-type", "pdfa", "--rotate-pages"]
+            command += ["--deskew"] if deskew else []
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        if settings.tables:
+            command, env = _table_command(command, env, Path(tmp, "pages"))
+        command += [str(src), str(out)]
         timeout = settings.page_timeout * max(1, len(existing)) + 120
         try:
             result = subprocess.run(
@@ -118,6 +133,7 @@ def run_ocr(pdf: bytes, *, has_text: bool, settings: OcrSettings = OcrSettings()
             raise OcrFailed(f"OCR 失败（退出码 {result.returncode}）：{_tail(result.stderr)}")
         output = out.read_bytes()
         sidecar_pages = sidecar.read_text(encoding="utf-8").split("\f") if sidecar.exists() else []
+        structures = _page_structures(Path(tmp, "pages"), len(existing)) if settings.tables else ()
     texts, ocr_pages = [], []
     for number, old in enumerate(existing, start=1):
         side = sidecar_pages[number - 1] if number <= len(sidecar_pages) else ""
@@ -126,7 +142,27 @@ def run_ocr(pdf: bytes, *, has_text: bool, settings: OcrSettings = OcrSettings()
         else:
             texts.append(side)
             ocr_pages.append(number)
-    return OcrOutput(output, tuple(texts), tuple(ocr_pages), scanned=not has_text)
+    return OcrOutput(output, tuple(texts), tuple(ocr_pages), not has_text, structures)
+
+
+def _table_command(command: list[str], env: dict, pages: Path) -> tuple[list[str], dict]:
+    """Run ocrmypdf with the table-aware engine (ingest/formocr/plugin.py) and its renderer."""
+    pages.mkdir()
+    root = str(Path(__file__).resolve().parent.parent)
+    command = [c if c != "sandwich" else "fpdf2" for c in command]
+    command += ["--plugin", "ingest.formocr.plugin"]
+    path = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return command, {**env, "PYTHONPATH": path, "HEDANG_FORMOCR_DIR": str(pages)}
+
+
+def _page_structures(pages: Path, count: int) -> tuple[dict | None, ...]:
+    import json
+
+    def load(n: int) -> dict | None:
+        path = pages / f"{n:06d}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    return tuple(load(n) for n in range(1, count + 1))
 
 
 def _tail(text: str, lines: int = 5) -> str:

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from archive import audit
 from archive.filing import file_item
 from archive.models import File, Household, Item, Page, Subtype
 from archive.storage import read_blob, store_bytes
-from ingest import ocr, sniff
+from ingest import formocr, ocr, sniff
 from ingest.linking import LinkDecision, link
 from ingest.models import Batch, Document
 from ingest.text import Found, SubtypeRule, clean_text, find_identifiers, formation_date
@@ -48,7 +49,9 @@ class Analysis:
 
 
 def ocr_settings() -> ocr.OcrSettings:
-    return ocr.OcrSettings(**getattr(settings, "HEDANG_OCR", {}))
+    options = dict(getattr(settings, "HEDANG_OCR", {}))
+    options.setdefault("tables", getattr(settings, "HEDANG_OCR_TABLES", False))
+    return ocr.OcrSettings(**options)
 
 
 def limits() -> sniff.Limits:
@@ -168,13 +171,17 @@ def ocr_step(document: Document) -> Document:
         return document
     original = read_blob(document.sha256)
     sniffed = sniff.sniff(document.original_name, original, limits())
-    pdf = ocr.to_pdf(original, sniffed.media_type)
-    output = ocr.run_ocr(pdf, has_text=sniffed.has_text, settings=ocr_settings())
+    image = sniffed.media_type in sniff.IMAGE_TYPES
+    pdf = ocr.to_pdf(original, sniffed.media_type, deskew=image)
+    output = ocr.run_ocr(pdf, has_text=sniffed.has_text, deskew=not image, settings=ocr_settings())
     stored = store_bytes(output.pdf)
     document.ocr_sha256 = stored.sha256
     document.page_texts = [clean_text(t) for t in output.page_texts]
     document.step = "ocr"
-    document.save(update_fields=["ocr_sha256", "page_texts", "step", "updated_at"])
+    with transaction.atomic():
+        document.save(update_fields=["ocr_sha256", "page_texts", "step", "updated_at"])
+        if any(output.pages):
+            formocr.save_result(document, output.pages)
     return document
 
 
@@ -206,6 +213,8 @@ def analyse(document: Document, batch: Batch, today: dt.date) -> Analysis:
         subtype_id, category = _review_report_subtype(subtype_id, found)
     agency_ids = batch.agency.jurisdiction_ids()
     decision = link(found, agency_ids=agency_ids, named_household_id=batch.household_id)
+    if batch.household_id is None:
+        decision = formocr.roster_decision(document, agency_ids) or decision
     return Analysis(
         texts=texts,
         found=found,
@@ -227,6 +236,17 @@ def _review_report_subtype(subtype_id: int, found: Found) -> tuple[int, str]:
     return subtype.pk, subtype.category
 
 
+def split_stack(document: Document, batch: Batch, today: dt.date):
+    """Ask each splitter (settings.HEDANG_INGEST_SPLITTERS, e.g. separator sheets in app
+    ``scanning``) whether the document is a stack of several items. A splitter returns None
+    (not a stack) or ``(items, ready)``: the items it made, already filed when ``ready``."""
+    for path in getattr(settings, "HEDANG_INGEST_SPLITTERS", ()):
+        result = import_string(path)(document, batch, today)
+        if result is not None:
+            return result
+    return None
+
+
 def file_step(document: Document, today: dt.date | None = None) -> Document:
     """Create the item with its files and pages; file it, or leave it for review."""
     today = today or timezone.localdate()
@@ -235,18 +255,24 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
         if document.item_id is not None:
             return document
         batch = Batch.objects.select_related("agency").get(pk=document.batch_id)
-        analysis = analyse(document, batch, today)
-        item = _create_item(document, batch, analysis, today)
-        ready = analysis.decision.linked and analysis.subtype_id is not None
-        if ready:
-            file_item(item)
+        stack = split_stack(document, batch, today)
+        if stack is not None:  # a stack with separator sheets: one item per sheet
+            items, ready = stack
+        else:
+            analysis = analyse(document, batch, today)
+            items = [_create_item(document, batch, analysis, today)]
+            ready = analysis.decision.linked and analysis.subtype_id is not None
+            if ready:
+                file_item(items[0])
+        item = items[0]
         document.item = item
         document.status = Status.FILED if ready else Status.REVIEW
         document.step = "filed"
         document.lease_until = None
         document.error = ""
         document.save()
-    index(item)
+    for each in items:
+        index(each)
     Document.objects.filter(pk=document.pk).update(step="indexed")
     return document
 
@@ -282,6 +308,7 @@ def _create_item(document: Document, batch: Batch, analysis: Analysis, today: dt
         },
     )
     _attach_files(item, document)
+    formocr.attach(item, document, analysis.decision)
     Page.objects.bulk_create(
         Page(item=item, number=n, text=text) for n, text in enumerate(analysis.texts, start=1)
     )

@@ -23,6 +23,7 @@ from archive.views.generic import (
     ScopedEditView,
     ScopedIndexView,
 )
+from archive.views.hooks import extra_buttons
 
 
 def _agencies_for(request):
@@ -127,7 +128,7 @@ class HouseholdDetailView(ScopedDetailView):
         if user.has_perm("archive.add_member"):
             url = reverse("archive_member:add") + f"?household={self.object.pk}"
             buttons.append(HeaderButton("添加成员", url=url, icon_name="plus"))
-        return buttons
+        return buttons + extra_buttons("hedang_household_buttons", self.request, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -18,6 +18,7 @@ from archive.scoping import can_see
 from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny
 from archive.views.generic import ScopedDetailView, ScopedIndexView
+from archive.views.hooks import extra_buttons
 from archive.views.households import _agencies_for, household_url
 
 
@@ -88,6 +89,10 @@ class ItemDetailView(ScopedDetailView):
 
     def get_page_title(self):
         return self.object.archive_number or f"（待归档）{self.object.title}"
+
+    @cached_property
+    def header_buttons(self):
+        return extra_buttons("hedang_item_buttons", self.request, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

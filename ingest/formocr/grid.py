@@ -43,6 +43,7 @@ class Grid:
     cells: list[Cell]
     tables: list[tuple[int, int, int, int]]  # bounding box of each table
     line_mask: np.ndarray
+    angle: float = 0.0
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:
@@ -57,8 +58,8 @@ def binarize(grey: np.ndarray) -> np.ndarray:
 def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the horizontal and vertical ruling lines (longer than any stroke of a
     character at body-text sizes)."""
-    h_len = max(25, int(dpi * 0.3))
-    v_len = max(20, int(dpi * 0.2))
+    h_len = max(25, int(dpi * 0.33))
+    v_len = max(20, int(dpi * 0.24))
     horizontal = cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1))
     )
@@ -73,7 +74,30 @@ def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     vertical = cv2.morphologyEx(
         vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap))
     )
+    # A ruling line is long, or it meets a long one, and it is thin; the strokes of a large
+    # bold title are neither (they would otherwise be removed and the title lost).
+    reach = np.ones((9, 9), np.uint8)
+    long_len = int(dpi * 1.0)
+    long_h = _keep(horizontal, None, long_len, axis=1)
+    long_v = _keep(vertical, None, long_len, axis=0)
+    vertical = _keep(vertical, cv2.dilate(long_h, reach), long_len, axis=0)
+    horizontal = _keep(horizontal, cv2.dilate(long_v, reach), long_len, axis=1)
     return horizontal, vertical
+
+
+def _keep(mask: np.ndarray, other: np.ndarray | None, min_len: int, axis: int) -> np.ndarray:
+    """Thin components of ``mask`` that touch ``other`` or are at least ``min_len`` long."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return mask
+    touching = np.zeros(n, bool)
+    if other is not None:
+        touching = np.bincount(labels[other > 0], minlength=n) > 0
+    length = stats[:, cv2.CC_STAT_HEIGHT if axis == 0 else cv2.CC_STAT_WIDTH]
+    thin = stats[:, cv2.CC_STAT_AREA] <= np.maximum(length, 1) * max(6, min_len // 40)
+    keep = (touching | (length >= min_len)) & thin
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def _extend(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
@@ -83,9 +107,46 @@ def _extend(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
     return cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, size))
 
 
-def analyse(grey: np.ndarray, dpi: float = 300.0) -> Grid:
+def skew_angle(horizontal: np.ndarray) -> float:
+    """Median angle (degrees) of the long horizontal ruling lines; 0 without any."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    w = horizontal.shape[1]
+    angles, weights = [], []
+    for i in range(1, n):
+        if stats[i][2] < w / 4:
+            continue
+        ys, xs = np.nonzero(
+            labels[stats[i][1] : stats[i][1] + stats[i][3], stats[i][0] : stats[i][0] + stats[i][2]]
+            == i
+        )
+        if len(xs) < 50:
+            continue
+        slope = np.polyfit(xs, ys, 1)[0]
+        angles.append(float(np.degrees(np.arctan(slope))))
+        weights.append(stats[i][2])
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return angles[order[np.searchsorted(cum, cum[-1] / 2)]]
+
+
+def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
+    h, w = grey.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def analyse(grey: np.ndarray, dpi: float = 300.0, deskew: float = 0.15) -> Grid:
+    """``deskew``: rotate the page straight first when its lines lean more than this many
+    degrees (boxes are then those of the straightened page, ``Grid.angle``)."""
     ink = binarize(grey)
     horizontal, vertical = ruling_lines(ink, dpi)
+    angle = skew_angle(horizontal) if deskew else 0.0
+    if abs(angle) > deskew:
+        grey = rotate(grey, angle)
+        ink = binarize(grey)
+        horizontal, vertical = ruling_lines(ink, dpi)
     lines = cv2.bitwise_or(horizontal, vertical)
     # Remove the lines from the page: paint them (a little thickened) white.
     thick = cv2.dilate(lines, np.ones((3, 3), np.uint8), iterations=1)
@@ -106,7 +167,7 @@ def analyse(grey: np.ndarray, dpi: float = 300.0) -> Grid:
             0,
         )
     _index(cells, grid_mask)
-    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines)
+    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines, angle=angle)
 
 
 def _cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:

@@ -23,6 +23,7 @@ import numpy as np
 import pytesseract
 
 from ingest.formocr.grid import Cell, analyse, binarize
+from ingest.formocr.rectify import find_page, flatten, unwarp_box
 
 LANG = "chi_sim"
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -55,6 +56,7 @@ class PageResult:
     lines: list[Line] = field(default_factory=list)  # reading order
     cells: list[Cell] = field(default_factory=list)
     tables: list[tuple[int, int, int, int]] = field(default_factory=list)
+    warp: list | None = None  # flattened page → image homography (a document-camera photo)
 
     @property
     def text(self) -> str:
@@ -65,10 +67,9 @@ class PageResult:
             "size": [self.width, self.height],
             "dpi": self.dpi,
             "tables": [list(t) for t in self.tables],
+            "warp": self.warp,
             "cells": [c.as_json() for c in self.cells],
-            "lines": [
-                {"text": ln.text, "box": list(ln.box), "cell": ln.cell} for ln in self.lines
-            ],
+            "lines": [{"text": ln.text, "box": list(ln.box), "cell": ln.cell} for ln in self.lines],
         }
 
 
@@ -88,7 +89,9 @@ def _lines(data: dict, dx: int = 0, dy: int = 0) -> list[Line]:
             continue
         x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        groups.setdefault(key, []).append(Word(text.strip(), (x + dx, y + dy, x + w + dx, y + h + dy)))
+        groups.setdefault(key, []).append(
+            Word(text.strip(), (x + dx, y + dy, x + w + dx, y + h + dy))
+        )
     out = []
     for words in groups.values():
         box = (
@@ -101,7 +104,9 @@ def _lines(data: dict, dx: int = 0, dy: int = 0) -> list[Line]:
     return out
 
 
-def _ink_box(ink: np.ndarray, box: tuple[int, int, int, int], inset: int) -> tuple[int, int, int, int] | None:
+def _ink_box(
+    ink: np.ndarray, box: tuple[int, int, int, int], inset: int
+) -> tuple[int, int, int, int] | None:
     x0, y0, x1, y1 = box
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 <= x0 or y1 <= y0:
@@ -118,11 +123,27 @@ def _ink_box(ink: np.ndarray, box: tuple[int, int, int, int], inset: int) -> tup
     ys1 = max(stats[i][1] + stats[i][3] for i in keep)
     if (xs1 - xs0) * (ys1 - ys0) < 40:
         return None
-    return (x0 + xs0, y0 + ys0, x0 + xs1, y0 + ys1)
+    return (int(x0 + xs0), int(y0 + ys0), int(x0 + xs1), int(y0 + ys1))
 
 
 def recognise(grey: np.ndarray, dpi: float = 300.0) -> PageResult:
-    """Read a greyscale page (uint8 array) table-aware."""
+    """Read a greyscale page (uint8 array) table-aware. A photo of a sheet on a desk is
+    flattened first; the boxes returned are always on ``grey``."""
+    corners = find_page(grey)
+    if corners is None:
+        return _recognise(grey, dpi)
+    flat, inverse = flatten(grey, corners)
+    result = _recognise(flat, dpi)
+    # Words (the text layer) go back onto the photo; cells, tables and lines stay on the
+    # flattened page (their layout is what extraction reads), with ``warp`` to map them.
+    result.warp = inverse.tolist()
+    for line in result.lines:
+        for word in line.words:
+            word.box = unwarp_box(word.box, inverse)
+    return result
+
+
+def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
     h, w = grey.shape
     grid = analyse(grey, dpi)
     result = PageResult(w, h, dpi, cells=grid.cells, tables=grid.tables)
@@ -174,7 +195,7 @@ def recognise(grey: np.ndarray, dpi: float = 300.0) -> PageResult:
 
 
 def _shift(box, dx, dy):
-    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+    return (int(box[0] + dx), int(box[1] + dy), int(box[2] + dx), int(box[3] + dy))
 
 
 def _reading_order(lines: list[Line], cells: list[Cell]) -> list[Line]:

@@ -151,7 +151,9 @@ class Command(BaseCommand):
         statuses = [d.status for d in documents]
         status = next((s for s in ERROR_STATUSES if s in statuses), statuses[0])
         items = [
-            _item_json(d.item or d.duplicate_of) for d in documents if d.item or d.duplicate_of
+            _item_json(item)
+            for d in documents
+            for item in (d.items() or ([d.duplicate_of] if d.duplicate_of else []))
         ]
         errors = [
             f"{d.original_name}：{d.error}" if len(documents) > 1 else d.error

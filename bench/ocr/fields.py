@@ -1,0 +1,85 @@
+"""Field-level exact-match of extracted form fields against the synthetic ground truth."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+def _amount(v: Any) -> str | None:
+    if v is None or v == "":
+        return None
+    try:
+        return f"{Decimal(str(v).replace(',', '').removesuffix('元')):.2f}"
+    except InvalidOperation:
+        return str(v)
+
+
+def _norm(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return tuple(_norm(x) for x in v)
+    return "".join(unicodedata.normalize("NFKC", str(v if v is not None else "")).split())
+
+
+def _count(out: dict, kind: str, truth: Any, got: Any) -> None:
+    """Exact match after NFKC and without whitespace (full-width ，equals ,)."""
+    truth, got = _norm(truth), _norm(got)
+    ok, n = out.get(kind, (0, 0))
+    out[kind] = (ok + (truth == got), n + 1)
+
+
+def _people(out, truth_people, got_people, keys=("name", "id_number")) -> None:
+    got_people = list(got_people or [])
+    for i, t in enumerate(truth_people):
+        g = got_people[i] if i < len(got_people) else {}
+        for key in keys:
+            kind = {"id_number": "ids", "name": "names", "head_id": "ids"}.get(key, key)
+            _count(out, kind, str(t.get(key, "")), str(g.get(key, "") or ""))
+
+
+def compare_fields(form: str, truth: dict, got: dict) -> dict[str, tuple[int, int]]:
+    """``{kind: (exact, total)}`` for kinds ids, names, amounts, numbers, dates, texts."""
+    out: dict[str, tuple[int, int]] = {}
+    if form == "home_visit":
+        _people(out, truth["members"], got.get("members"), ("name", "id_number", "relation"))
+        _people(out, truth["obligors"], got.get("obligors"), ("name", "id_number", "relation"))
+        for group in ("income", "expenses"):
+            for k, v in truth[group].items():
+                g = (got.get(group) or {}).get(k)
+                _count(out, "amounts", _amount(v), _amount(g) if g not in ("无",) else "0.00")
+        for k in ("total_income", "per_capita_income"):
+            _count(out, "amounts", _amount(truth[k]), _amount(got.get(k)))
+        _count(out, "phones", truth["phone"], got.get("phone"))
+        _count(out, "texts", truth["neighbour_note"], got.get("neighbour_note"))
+    elif form == "report":
+        _count(out, "numbers", truth["number"], got.get("number"))
+        _people(out, truth["members"], got.get("members"), ("name", "id_number", "relation"))
+        _people(out, truth["obligors"], got.get("obligors"), ("name", "id_number", "relation"))
+        gf = got.get("findings") or []
+        for i, f in enumerate(truth["findings"]):
+            g = gf[i] if i < len(gf) else {}
+            _count(
+                out,
+                "texts",
+                (f["department"], f["item"], f["result"]),
+                (g.get("department"), g.get("item"), g.get("result")),
+            )
+        _count(out, "dates", str(truth["date"]), str(got.get("date")))
+    elif form == "commission":
+        gr = got.get("roster") or []
+        for i, r in enumerate(truth["roster"]):
+            g = gr[i] if i < len(gr) else {}
+            _count(out, "ids", r["head_id"], g.get("head_id"))
+            _count(out, "names", r["head_name"], g.get("head_name"))
+            _people(out, r["members"], g.get("members"))
+    elif form == "review_application":
+        gr = got.get("rows") or []
+        for i, r in enumerate(truth["rows"]):
+            g = gr[i] if i < len(gr) else {}
+            for key in ("head_id", "id_number"):
+                _count(out, "ids", r[key], g.get(key))
+            for key in ("head_name", "name"):
+                _count(out, "names", r[key], g.get(key))
+            _count(out, "numbers", r["report_number"], g.get("report_number"))
+    return out

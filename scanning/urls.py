@@ -1,0 +1,25 @@
+"""Admin URLs of the scanning screens, mounted under /admin/scanning/ by scanning.wagtail_hooks.
+
+Cover sheets (scanning.views.cover_sheets) and printing (scanning.views.printing, the 打印 menu).
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from scanning.views import cover_sheets, home_visit, printing, quality
+
+app_name = "scanning"
+
+urlpatterns = [
+    path("households/<int:pk>/cover-sheet/", cover_sheets.cover_sheet, name="cover_sheet"),
+    path("print/", printing.PrintIndexView.as_view(), name="print_index"),
+    path("print/<slug:kind>/<int:pk>/", printing.PrintPreviewView.as_view(), name="print_preview"),
+    path("print/<slug:kind>/<int:pk>/pdf/", printing.print_pdf, name="print_pdf"),
+    path(
+        "items/<int:pk>/home-visit-media/",
+        home_visit.HomeVisitMediaView.as_view(),
+        name="home_visit_media",
+    ),
+    path("items/<int:pk>/quality/", quality.ItemQualityView.as_view(), name="item_quality"),
+]
