@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0002_platform_push"),
+        ("archive", "0001_initial"),
         ("ingest", "0001_initial"),
     ]
 
