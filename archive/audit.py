@@ -56,6 +56,18 @@ def suppressed() -> bool:
     return _suppressed.get()
 
 
+@contextlib.contextmanager
+def model_entries_suppressed():
+    """No per-row entries from the model signals inside the block; the caller records one
+    entry for the whole act itself (e.g. a platform push: household, members, case, item
+    and files filed together, in one transaction)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def set_context(user: Any, ip_address: str) -> contextvars.Token:
     return _current.set(RequestContext(user=user, ip_address=ip_address))
 

@@ -79,6 +79,7 @@ class ItemViewSet(ScopedModelViewSet):
         return [
             self.extra_path("<int:pk>/", items.ItemDetailView, "detail"),
             path("files/<int:pk>/download/", items.download_file, name="download"),
+            path("files/<int:pk>/image/", items.page_image, name="page_image"),
         ]
 
 

@@ -2,14 +2,14 @@
 
 DRF answers 403 instead of 401 when the first authentication class offers no
 ``WWW-Authenticate`` challenge, which plain SessionAuthentication does not. This subclass
-names one, so an anonymous caller gets 401. Token authentication for the main platform
-(``Authorization: Token …``) slots in next to it in ``API_AUTHENTICATION``.
+names one, so an anonymous caller gets 401. The main platform authenticates with
+``Authorization: Token <token>`` (:class:`PlatformTokenAuthentication`, archive/tokens.py).
 """
 
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication
+from rest_framework import authentication, exceptions
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
@@ -19,8 +19,38 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return 'Session realm="hedang"'
 
 
-# The classes every API view uses, in order. A platform token class goes here later.
-API_AUTHENTICATION = [SessionAuthentication]
+class PlatformTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Token hd_<prefix>.<secret>``: the request acts as the token's
+    dedicated account. Unknown, revoked or expired tokens answer 401."""
+
+    keyword = b"token"
+
+    def authenticate(self, request):
+        from archive import tokens
+
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("令牌格式错误：应为 Token <令牌>")
+        try:
+            raw = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("令牌格式错误") from None
+        request._hedang_token_prefix = tokens.split_prefix(raw)
+        try:
+            token = tokens.verify(raw)
+        except tokens.TokenInvalid as exc:
+            request._hedang_token = exc.token
+            raise exceptions.AuthenticationFailed(str(exc)) from None
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return 'Token realm="hedang"'
+
+
+# The classes every API view uses, in order.
+API_AUTHENTICATION = [SessionAuthentication, PlatformTokenAuthentication]
 
 
 class SessionScheme(OpenApiAuthenticationExtension):
@@ -31,3 +61,16 @@ class SessionScheme(OpenApiAuthenticationExtension):
         from django.conf import settings
 
         return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "archive.api.authentication.PlatformTokenAuthentication"
+    name = "platformToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "平台接口令牌：`Token hd_<前缀>.<密钥>`（manage.py create_platform_token）",
+        }

@@ -12,7 +12,9 @@ from archive.api.authentication import API_AUTHENTICATION
 from archive.api.errors import NOT_FOUND_MESSAGE, OutOfJurisdiction
 from archive.api.negotiation import API_RENDERERS, JSONOnlyNegotiation
 from archive.api.permissions import ModelPermissions
+from archive.api.request_log import log_request, should_log
 from archive.api.schema import ApiAutoSchema
+from archive.api.throttling import PlatformRateThrottle
 
 
 class Conflict(exceptions.APIException):
@@ -29,6 +31,10 @@ class ApiViewMixin:
     renderer_classes = API_RENDERERS
     content_negotiation_class = JSONOnlyNegotiation
     schema = ApiAutoSchema()
+    # Requests with a platform token are rate-limited per token (settings.HEDANG_PUSH_RATE)
+    # and each is logged; ``log_every_request`` logs every request of a view.
+    throttle_classes = [PlatformRateThrottle]
+    log_every_request = False
 
     def perform_authentication(self, request) -> None:
         super().perform_authentication(request)
@@ -38,6 +44,8 @@ class ApiViewMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if should_log(self, request):
+            log_request(self, request, response)
         token = getattr(self, "_audit_context", None)
         if token is not None:
             audit.reset_context(token)

@@ -116,6 +116,7 @@ def _record_denial(exc: exceptions.APIException, request, view) -> bool:
             request=request,
             detail={**where, "reason": "out_of_jurisdiction", "lookup": exc.lookup},
         )
+        request._hedang_logged = True  # the request log (request_log.py) needs no 2nd entry
         return True
     if isinstance(exc, exceptions.PermissionDenied):
         model = _view_model(view)
@@ -129,6 +130,7 @@ def _record_denial(exc: exceptions.APIException, request, view) -> bool:
             object_id=lookup,
             detail={**where, "reason": "permission", "message": str(exc.detail)},
         )
+        request._hedang_logged = True
         return True
     return False
 

@@ -2,6 +2,7 @@ from .agency import Agency, User
 from .audit import AuditEntry, AuditHead
 from .household import Case, Household, Member
 from .item import ArchiveNumberCounter, Box, File, Item, Page, Subtype
+from .platform import PlatformReceipt, PlatformToken, PrintTask
 
 __all__ = [
     "Agency",
@@ -15,6 +16,9 @@ __all__ = [
     "Item",
     "Member",
     "Page",
+    "PlatformReceipt",
+    "PlatformToken",
+    "PrintTask",
     "Subtype",
     "User",
 ]

@@ -111,6 +111,10 @@ class ItemDetailView(ScopedDetailView):
             .order_by("role", "page_number", "pk"),
             pages=Page.objects.visible_to(user).filter(item=item).order_by("number"),
             can_download=user.has_perm("archive.view_file"),
+            form=item.fields.get("form") or {},
+            page_images=File.objects.visible_to(user)
+            .filter(item=item, role__in=IMAGE_ROLES, media_type__startswith="image/")
+            .order_by("page_number", "pk"),
         )
         return context
 
@@ -122,6 +126,23 @@ def download_name(file: File) -> str:
     stem = file.item.archive_number or f"item{file.item_id}"
     page = f"-{file.page_number:04d}" if file.page_number else ""
     return f"{stem}-{file.role}{page}{ext}"
+
+
+IMAGE_ROLES = (File.Role.THUMBNAIL, File.Role.PAGE_IMAGE)
+
+
+@audited_access
+def page_image(request, pk):
+    """A page's image shown inline on the item page; scoped, and logged as a view."""
+    file = get_visible_or_deny(request, File, pk)
+    if file.role not in IMAGE_ROLES or not file.media_type.startswith("image/"):
+        raise Http404("不是页面图像")
+    try:
+        stream = open_blob(file.sha256)
+    except (FileNotFoundError, OSError):
+        raise Http404("存储中找不到该文件") from None
+    audit.record(audit.Action.VIEW, file, request=request, detail={"page": file.page_number})
+    return FileResponse(stream, content_type=file.media_type)
 
 
 @audited_access

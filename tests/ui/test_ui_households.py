@@ -165,3 +165,39 @@ def test_agencies_list_is_read_only(login, make_user):
     assert response.status_code == 200
     assert "420102" in text(response)
     assert client.get("/admin/agencies/new/").status_code == 404
+
+
+def test_item_page_shows_extracted_form_fields_beside_the_page_image(
+    login, make_user, make_household, make_item
+):
+    from archive.models import File
+    from archive.storage import store_bytes
+
+    household = make_household("420102", "张伟")
+    item = make_item(household, "RHB")
+    item.fields["form"] = {
+        "template": "home_visit",
+        "fields": {
+            "members": [
+                {"name": "张伟", "relation": "本人", "id_number": household.head_id_number}
+            ],
+            "income": {"工资性收入": "3,215.40"},
+        },
+    }
+    item.save()
+    blob = store_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    image = File.objects.create(
+        item=item,
+        role=File.Role.THUMBNAIL,
+        sha256=blob.sha256,
+        size=blob.size,
+        media_type="image/png",
+        page_number=1,
+    )
+    inspector = login(make_user("420100", "监督检查"))
+    page = inspector.get(reverse("archive_item:detail", args=(item.pk,))).content.decode()
+    assert "表单识别字段" in page and "与户主关系" in page and "3,215.40" in page
+    assert household.head_id_number not in page  # masked for an inspector
+    assert reverse("archive_item:page_image", args=(image.pk,)) in page
+    response = inspector.get(reverse("archive_item:page_image", args=(image.pk,)))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
