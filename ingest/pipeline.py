@@ -339,7 +339,12 @@ def _attach_files(item: Item, document: Document) -> None:
             size=len(access),
             media_type=sniff.PDF,
         )
-    for number, png in enumerate(ocr.render_thumbnails(ocr.to_pdf(access, sniff.PDF)), start=1):
+    attach_thumbnails(item, access)
+
+
+def attach_thumbnails(item: Item, pdf: bytes) -> None:
+    """A small PNG of every page of ``pdf``, stored as the item's thumbnails (review queue)."""
+    for number, png in enumerate(ocr.render_thumbnails(pdf), start=1):
         blob = store_bytes(png)
         File.objects.create(
             item=item,

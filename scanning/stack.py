@@ -147,16 +147,7 @@ def _part_item(
     File.objects.create(
         item=item, role=File.Role.ACCESS, sha256=blob.sha256, size=blob.size, media_type=sniff.PDF
     )
-    for number, png in enumerate(ocr.render_thumbnails(access), start=1):
-        thumb = store_bytes(png)
-        File.objects.create(
-            item=item,
-            role=File.Role.THUMBNAIL,
-            sha256=thumb.sha256,
-            size=thumb.size,
-            media_type=sniff.PNG,
-            page_number=number,
-        )
+    pipeline.attach_thumbnails(item, access)
     Page.objects.bulk_create(
         Page(item=item, number=n, text=text) for n, text in enumerate(texts, start=1)
     )
