@@ -9,11 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from archive.models import File, Household, Member
+from archive.models import File
 from archive.storage import read_blob
 from ingest.models import Document, ItemHousehold
 from ingest.sniff import pdf_page_texts
 from tests.forms.conftest import needs_tesseract
+from tests.ingest.conftest import register_synthetic
 from tests.synthetic import render_form
 from tests.synthetic.degrade import degrade
 from tests.synthetic.scans import write_tiff
@@ -21,28 +22,10 @@ from tests.synthetic.scans import write_tiff
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, needs_tesseract]
 
 
-def _register(synthetic, hubei) -> Household:
-    household = Household.objects.create(
-        agency=hubei[synthetic.region_code],
-        head_id_number=synthetic.head_id,
-        head_name=synthetic.head_name,
-        address=synthetic.address.full,
-    )
-    for person in (*synthetic.members, *synthetic.obligors):
-        Member.objects.create(
-            household=household,
-            name=person.name,
-            id_number=person.id_number,
-            relation=person.relation,
-            co_resident=person.co_resident,
-        )
-    return household
-
-
 @override_settings(HEDANG_OCR_TABLES=True)
 def test_roster_links_one_item_to_all_its_households(hubei, households, tmp_path):
     listed = households[:3]
-    registered = [_register(h, hubei) for h in listed]
+    registered = [register_synthetic(h, hubei, case=False) for h in listed]
     rendered = render_form("commission", listed)
     pages = [degrade(img, "scan", seed=n) for n, img in enumerate(rendered.images)]
     write_tiff(pages, tmp_path / "commission.tif")

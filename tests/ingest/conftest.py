@@ -30,3 +30,32 @@ def batch_for(hubei):
         return Batch.objects.create(source=Batch.Source.COMMAND, agency=hubei[region_code], **kw)
 
     return make
+
+
+def register_synthetic(synthetic, agencies, *, case: bool = True):
+    """A SyntheticHousehold saved as a household with its members (and its case)."""
+    from archive.models import Case, Household, Member
+
+    household = Household.objects.create(
+        agency=agencies[synthetic.region_code],
+        head_id_number=synthetic.head_id,
+        head_name=synthetic.head_name,
+        address=synthetic.address.full,
+    )
+    for person in (*synthetic.members, *synthetic.obligors):
+        Member.objects.create(
+            household=household,
+            name=person.name,
+            id_number=person.id_number,
+            relation=person.relation,
+            co_resident=person.co_resident,
+        )
+    if case:
+        Case.objects.create(
+            household=household,
+            agency=household.agency,
+            business_type=synthetic.business_type,
+            report_number=synthetic.report_number,
+            authorization_number=synthetic.authorization_number,
+        )
+    return household

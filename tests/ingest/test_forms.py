@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from archive.models import Case, Household, Member
 from ingest.models import Document
+from tests.ingest.conftest import register_synthetic
 from tests.synthetic import make_households, render_form
 from tests.synthetic.degrade import degrade
 from tests.synthetic.scans import write_tiff
@@ -29,37 +29,12 @@ EXPECTED = {
 }
 
 
-def _register(synthetic, hubei) -> Household:
-    household = Household.objects.create(
-        agency=hubei[synthetic.region_code],
-        head_id_number=synthetic.head_id,
-        head_name=synthetic.head_name,
-        address=synthetic.address.full,
-    )
-    for person in (*synthetic.members, *synthetic.obligors):
-        Member.objects.create(
-            household=household,
-            name=person.name,
-            id_number=person.id_number,
-            relation=person.relation,
-            co_resident=person.co_resident,
-        )
-    Case.objects.create(
-        household=household,
-        agency=household.agency,
-        business_type=synthetic.business_type,
-        report_number=synthetic.report_number,
-        authorization_number=synthetic.authorization_number,
-    )
-    return household
-
-
 def test_scanned_forms_file_themselves_or_wait_for_review(hubei, tmp_path):
     forms = [*EXPECTED, "plain"]
     synthetic = make_households(len(forms), seed=7)
     households = {}
     for form, person in zip(forms, synthetic, strict=True):
-        households[form] = (_register(person, hubei), person)
+        households[form] = (register_synthetic(person, hubei), person)
         rendered = render_form(form, person)
         pages = [degrade(img, "scan", seed=n) for n, img in enumerate(rendered.images)]
         write_tiff(pages, tmp_path / f"{form}.tif")
