@@ -269,7 +269,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # --- Scanning (app scanning/: separator sheets and stack splitting) ------------------------
 # Splitters the ingest pipeline asks, in order, whether a document is a stack of several items
 # (ingest must not import scanning, so it loads them by dotted path).
-HEDANG_INGEST_SPLITTERS = ["scanning.stack.split_stack"]
+HEDANG_INGEST_SPLITTERS = ["scanning.stack.SeparatorSheets"]
 # --- end Scanning -------------------------------------------------------------------------
 
 # --- Security -----------------------------------------------------------------------------
@@ -334,9 +334,7 @@ HEDANG_PUSH_MAX_BYTES = int(os.environ.get("HEDANG_PUSH_MAX_BYTES", str(50 * 102
 # Categories whose pushed items also get a print task (归档章 copy to file on paper).
 HEDANG_PUSH_PRINT_CATEGORIES = ["process", "proof", "report", "report_application"]
 # The throttle's counters: shared by all web processes through Redis when there is one.
-CACHES = globals().get("CACHES") or {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CACHES["platform"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

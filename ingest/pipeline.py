@@ -236,28 +236,32 @@ def _review_report_subtype(subtype_id: int, found: Found) -> tuple[int, str]:
     return subtype.pk, subtype.category
 
 
-def split_stack(document: Document, batch: Batch, today: dt.date):
+def find_stack(document: Document):
     """Ask each splitter (settings.HEDANG_INGEST_SPLITTERS, e.g. separator sheets in app
-    ``scanning``) whether the document is a stack of several items. A splitter returns None
-    (not a stack) or ``(items, ready)``: the items it made, already filed when ``ready``."""
+    ``scanning``) whether the document is a stack of several items. A splitter has
+    ``detect(document)`` (read-only, run outside the write transaction: it may render every
+    page) returning None or what it found, and ``split(document, batch, today, found)``
+    returning ``(items, ready)``: the items it made, already filed when ``ready``."""
     for path in getattr(settings, "HEDANG_INGEST_SPLITTERS", ()):
-        result = import_string(path)(document, batch, today)
-        if result is not None:
-            return result
+        splitter = import_string(path)
+        found = splitter.detect(document)
+        if found is not None:
+            return splitter, found
     return None
 
 
 def file_step(document: Document, today: dt.date | None = None) -> Document:
     """Create the item with its files and pages; file it, or leave it for review."""
     today = today or timezone.localdate()
+    stack = find_stack(document) if document.item_id is None else None
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.item_id is not None:
             return document
         batch = Batch.objects.select_related("agency").get(pk=document.batch_id)
-        stack = split_stack(document, batch, today)
         if stack is not None:  # a stack with separator sheets: one item per sheet
-            items, ready = stack
+            splitter, found = stack
+            items, ready = splitter.split(document, batch, today, found)
         else:
             analysis = analyse(document, batch, today)
             items = [_create_item(document, batch, analysis, today)]

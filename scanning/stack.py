@@ -1,8 +1,8 @@
 """The ingest hook (settings.HEDANG_INGEST_SPLITTERS): a scanned stack with separator sheets
 becomes one item per sheet, each filed under the sheet's household and subtype.
 
-Called by ingest.pipeline.file_step inside its transaction, after OCR (so the page texts and
-the OCR'd access PDF exist). Returns None for an ordinary scan (no separator), else
+Used by ingest.pipeline.file_step after OCR (so the page texts and the OCR'd access PDF exist).
+``detect`` returns None for an ordinary scan (no separator); ``split`` returns
 ``(items, ready)``: the items made (filed when ``ready``) or, when anything is uncertain, one
 review item for the whole stack carrying the proposed split in ``fields["proposed_split"]``.
 """
@@ -27,27 +27,38 @@ from scanning.separators import Part, Plan, plan, read_page_codes
 log = logging.getLogger(__name__)
 
 
-def split_stack(document: Document, batch: Batch, today: dt.date):
-    access = read_blob(document.ocr_sha256 or document.sha256)
-    pdf = ocr.to_pdf(access, sniff.PDF if document.ocr_sha256 else document.media_type)
-    try:
-        codes = read_page_codes(pdf, document.page_texts)
-    except pdfium.PdfiumError:  # the pipeline files what it cannot look into as one item
-        log.warning("document %s: pages could not be rendered to look for sheets", document.pk)
-        return None
-    stack = plan(codes)
-    if stack is None:
-        return None
-    targets = _resolve(stack, batch)
-    if not stack.certain:
-        return [_review(document, batch, today, stack)], False
-    items = [
-        _part_item(document, batch, today, part, pdf, *targets[i])
-        for i, part in enumerate(stack.parts)
-    ]
-    for item in items:
-        file_item(item)
-    return items, True
+class SeparatorSheets:
+    """The splitter named in settings.HEDANG_INGEST_SPLITTERS.
+
+    ``detect`` only reads (it renders every page to look for our QR codes, the slow part), so
+    the pipeline runs it before its write transaction; ``split`` makes the items inside it.
+    """
+
+    @staticmethod
+    def detect(document: Document) -> tuple[bytes, Plan] | None:
+        access = read_blob(document.ocr_sha256 or document.sha256)
+        pdf = ocr.to_pdf(access, sniff.PDF if document.ocr_sha256 else document.media_type)
+        try:
+            codes = read_page_codes(pdf, document.page_texts)
+        except pdfium.PdfiumError:  # the pipeline files what it cannot look into as one item
+            log.warning("document %s: pages could not be rendered to look for sheets", document.pk)
+            return None
+        stack = plan(codes)
+        return None if stack is None else (pdf, stack)
+
+    @staticmethod
+    def split(document: Document, batch: Batch, today: dt.date, found: tuple[bytes, Plan]):
+        pdf, stack = found
+        targets = _resolve(stack, batch)
+        if not stack.certain:
+            return [_review(document, batch, today, stack)], False
+        items = [
+            _part_item(document, batch, today, part, pdf, *targets[i])
+            for i, part in enumerate(stack.parts)
+        ]
+        for item in items:
+            file_item(item)
+        return items, True
 
 
 def _resolve(stack: Plan, batch: Batch) -> list[tuple[Household | None, Subtype | None]]:
