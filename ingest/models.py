@@ -7,8 +7,14 @@ from archive.categories import Category
 from archive.scoping import ScopedQuerySet
 
 
+class ColourMode(models.TextChoices):
+    COLOUR = "colour", "彩色"
+    GREY = "grey", "灰度"
+    BITONAL = "bitonal", "黑白"
+
+
 class Station(models.Model):
-    """A scanning station: its hot folder is $HEDANG_DATA_DIR/inbox/<name>/."""
+    """A scanning station's profile: its hot folder is $HEDANG_DATA_DIR/inbox/<name>/."""
 
     name = models.SlugField("站点名", max_length=50, unique=True)
     label = models.CharField("显示名称", max_length=100, blank=True)
@@ -25,6 +31,20 @@ class Station(models.Model):
     )
     default_subtype = models.ForeignKey(
         "archive.Subtype", verbose_name="默认子类", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    dpi = models.PositiveSmallIntegerField(
+        "扫描分辨率（dpi）", default=300, help_text="DA/T 31-2017：一般 300 dpi，不低于 200 dpi"
+    )
+    colour_mode = models.CharField(
+        "色彩模式", max_length=10, choices=ColourMode.choices, default=ColourMode.GREY
+    )
+    duplex = models.BooleanField(
+        "双面扫描", default=False, help_text="偶数页为背面；空白背面在采集时剔除"
+    )
+    stack_folders = models.BooleanField(
+        "成叠扫描",
+        default=False,
+        help_text="热文件夹里的每个子文件夹是一叠材料：其中的图像按文件名顺序合为一份，按分隔页拆件",
     )
     active = models.BooleanField("启用", default=True)
 
@@ -48,6 +68,7 @@ class Batch(models.Model):
         HOT_FOLDER = "hot_folder", "热文件夹"
         COMMAND = "command", "命令"
         API = "api", "接口"
+        CAMERA = "camera", "高拍仪"
 
     source = models.CharField("来源", max_length=12, choices=Source.choices)
     agency = models.ForeignKey("archive.Agency", verbose_name="核对机构", on_delete=models.PROTECT)

@@ -178,6 +178,8 @@ class File(models.Model):
         THUMBNAIL = "thumbnail", "缩略图"
         SIGNED = "signed", "签章副本"
         PRINT = "print", "打印件"
+        PHOTO = "photo", "照片"
+        VIDEO = "video", "视频"
 
     item = models.ForeignKey(
         Item, verbose_name="件", on_delete=models.PROTECT, related_name="files"

@@ -8,7 +8,6 @@ import json
 import sys
 from pathlib import Path
 
-import img2pdf
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -16,7 +15,8 @@ from ingest import pipeline
 from ingest.management.commands.ingest import ERROR_STATUSES, _item_json
 from ingest.management.commands.ingest import Command as IngestCommand
 from ingest.models import Document
-from ingest.sniff import IMAGE_TYPES, media_type_of
+from ingest.sniff import Rejected
+from ingest.stacks import join_page_images
 from ingest.tasks import enqueue
 
 
@@ -28,13 +28,10 @@ class Command(IngestCommand):
         images = [p.read_bytes() for p in files]
         if not images:
             raise CommandError("没有图像文件", returncode=2)
-        for path, data in zip(files, images, strict=True):
-            if media_type_of(data) not in IMAGE_TYPES:
-                raise CommandError(f"不是扫描图像：{path}", returncode=2)
         try:
-            pdf = img2pdf.convert(images, rotation=img2pdf.Rotation.ifvalid)
-        except Exception as exc:  # img2pdf raises many kinds for odd images
-            raise CommandError(f"无法合并图像：{exc}", returncode=2) from exc
+            pdf = join_page_images(images, [str(p) for p in files])
+        except Rejected as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         first = options["paths"][0]
         name = f"{first.name if first.is_dir() else first.stem}.pdf"
         batch = self._batch(options)
