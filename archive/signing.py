@@ -256,8 +256,11 @@ def seal_pdf(data: bytes, lines: list[str]) -> bytes:
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(name, on_page=0, box=_seal_box(writer.prev)),
     )
+    reserved = _bytes_reserved(signer)
     try:
-        out = pdf_signer.sign_pdf(writer, appearance_text_params={"stamp": text})
+        out = pdf_signer.sign_pdf(
+            writer, bytes_reserved=reserved, appearance_text_params={"stamp": text}
+        )
     except SigningError as exc:
         # e.g. a certification signature that allows no change: seal a rewritten copy (the
         # original bytes, with the platform's signature, are kept as they came).
@@ -268,8 +271,20 @@ def seal_pdf(data: bytes, lines: list[str]) -> bytes:
         buf = io.BytesIO()
         fresh.write(buf)
         writer = IncrementalPdfFileWriter(io.BytesIO(buf.getvalue()), strict=False)
-        out = pdf_signer.sign_pdf(writer, appearance_text_params={"stamp": text})
+        out = pdf_signer.sign_pdf(
+            writer, bytes_reserved=reserved, appearance_text_params={"stamp": text}
+        )
     return out.getvalue()
+
+
+def _bytes_reserved(signer) -> int:
+    """Room for the CMS signature, in hex digits. Without it pyHanko signs every document twice
+    (a dry run to measure the size), which was a third of the cost of a push. The CMS holds the
+    certificates, the signed attributes and the signature value: their size plus a generous
+    allowance, doubled for hex."""
+    certs = [signer.signing_cert, *getattr(signer, "cert_registry", ())]
+    size = sum(len(c.dump()) for c in certs) + 8192
+    return 2 * size
 
 
 def _text_box_style(font):

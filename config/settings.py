@@ -144,6 +144,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # --- Files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Without a web server in front (make run), the WSGI app serves /static/ itself.
+HEDANG_SERVE_STATIC = os.environ.get("HEDANG_SERVE_STATIC", "0" if PRODUCTION else "1") == "1"
 MEDIA_ROOT = DATA_DIR / "files"
 MEDIA_URL = "/media-not-served/"  # archived files are only served through audited views
 
