@@ -18,15 +18,20 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image
 
-PDF, JPEG, PNG, TIFF, ZIP = (
+PDF, JPEG, PNG, TIFF, JP2, ZIP = (
     "application/pdf",
     "image/jpeg",
     "image/png",
     "image/tiff",
+    "image/jp2",
     "application/zip",
 )
-IMAGE_TYPES = (JPEG, PNG, TIFF)
-EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", TIFF: ".tif", ZIP: ".zip"}
+IMAGE_TYPES = (JPEG, PNG, TIFF, JP2)
+EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", TIFF: ".tif", JP2: ".jp2", ZIP: ".zip"}
+# JPEG 2000 (DA/T 31 allows it for masters): the JP2 file format's signature box, or a bare
+# J2K codestream (SOC marker then SIZ) as some scanners write it. Both are "image/jp2" here.
+JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+J2K_CODESTREAM = b"\xff\x4f\xff\x51"
 
 
 class Rejected(ValueError):
@@ -59,6 +64,8 @@ def media_type_of(data: bytes) -> str | None:
         return PNG
     if data[:4] in (b"II*\x00", b"MM\x00*"):
         return TIFF
+    if data.startswith((JP2_SIGNATURE, J2K_CODESTREAM)):
+        return JP2
     if data.startswith(b"PK\x03\x04"):
         return ZIP
     return None
@@ -75,7 +82,9 @@ def sniff(name: str, data: bytes, limits: Limits = Limits()) -> Sniffed:
     media_type = media_type_of(data)
     if media_type is None:
         claimed = PurePosixPath(name).suffix.lower() or "无扩展名"
-        raise Rejected(f"不支持的文件类型：内容不是 PDF、JPEG、PNG 或 TIFF（文件名为 {claimed}）")
+        raise Rejected(
+            f"不支持的文件类型：内容不是 PDF、JPEG、PNG、TIFF 或 JPEG 2000（文件名为 {claimed}）"
+        )
     if media_type == PDF:
         return _sniff_pdf(data, limits)
     if media_type == ZIP:

@@ -2,11 +2,12 @@
 
 At least 3 photos, JPG or PNG, each at least 12 megapixels; a video, where taken, MP4 at
 least 1080p (read with ffprobe). A set that breaks any rule is refused whole, every broken
-rule named; nothing is stored then. EXIF time (DateTimeOriginal) and place (GPS) are kept in
-the stored metadata.
+rule named; nothing is stored then.
 
-Until archive's File.Role has "photo" and "video", the files are stored with role ACCESS and
-described in ``item.fields["home_visit_media"]``.
+The files are stored with role PHOTO or VIDEO on the 入户核查表 item. A File row has no room
+for what was read from them, so ``item.fields["home_visit_media"]`` keeps one entry per file
+(keyed by ``file_id``): EXIF time (DateTimeOriginal) and place (GPS), size and megapixels of a
+photo; resolution, codec and duration of a video.
 """
 
 from __future__ import annotations
@@ -61,11 +62,24 @@ class MediaCheck:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def role(self) -> str:
+        return File.Role.PHOTO if self.kind == "photo" else File.Role.VIDEO
+
     def describe(self) -> dict[str, Any]:
         info = asdict(self)
         info.pop("data")
         info.pop("problems")
+        if self.kind == "photo":
+            info["megapixels"] = round(self.width * self.height / 1_000_000, 1)
+        else:
+            info["resolution"] = video_resolution(self.width, self.height)
         return info
+
+
+def video_resolution(width: int, height: int) -> str:
+    """E.g. "1920×1080（1080p）": the short side gives the line count, in either orientation."""
+    return f"{width}×{height}（{min(width, height)}p）" if width and height else ""
 
 
 def _read(source) -> tuple[str, bytes]:
@@ -258,6 +272,21 @@ def validate_home_visit(photos, video=None) -> tuple[list[MediaCheck], MediaChec
     return photo_checks, video_check
 
 
+def entries(item: Item) -> list[dict[str, Any]]:
+    """What is attached, for display: each entry with its megapixels or resolution filled in
+    (entries written before those were kept lack them)."""
+    shown = []
+    for entry in item.fields.get(FIELD, []):
+        entry = dict(entry)
+        width, height = entry.get("width", 0), entry.get("height", 0)
+        if entry.get("kind") == "photo":
+            entry.setdefault("megapixels", round(width * height / 1_000_000, 1))
+        else:
+            entry.setdefault("resolution", video_resolution(width, height))
+        shown.append(entry)
+    return shown
+
+
 def _stored_name(item: Item, check: MediaCheck, number: int) -> str:
     suffix = {"image/jpeg": ".jpg", "image/png": ".png", "video/mp4": ".mp4"}[check.media_type]
     base = item.archive_number or f"item{item.pk}"
@@ -279,13 +308,14 @@ def attach_home_visit_media(item: Item, photos, video=None, *, user=None) -> lis
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         entries = list(item.fields.get(FIELD, []))
-        counters = {"photo": sum(e["kind"] == "photo" for e in entries), "video": 0}
-        counters["video"] = sum(e["kind"] == "video" for e in entries)
+        # Numbered on from what is there already (entries also cover files stored before the
+        # photo/video roles existed, as ACCESS).
+        counters = {kind: sum(e["kind"] == kind for e in entries) for kind in ("photo", "video")}
         for check, blob in zip(checks, blobs, strict=True):
             counters[check.kind] += 1
             record = File.objects.create(
                 item=item,
-                role=File.Role.ACCESS,
+                role=check.role,
                 sha256=blob.sha256,
                 size=blob.size,
                 media_type=check.media_type,

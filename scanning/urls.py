@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import path
 
 from scanning.views import cover_sheets, home_visit, printing, quality
+from scanning.views.export import export_page_images
 
 app_name = "scanning"
 
@@ -22,4 +23,5 @@ urlpatterns = [
         name="home_visit_media",
     ),
     path("items/<int:pk>/quality/", quality.ItemQualityView.as_view(), name="item_quality"),
+    path("items/<int:pk>/page-images.zip", export_page_images, name="export_page_images"),
 ]

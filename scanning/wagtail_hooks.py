@@ -57,4 +57,7 @@ def item_buttons(request, item):
     ):
         url = reverse("scanning:home_visit_media", args=(item.pk,))
         buttons.append(HeaderButton("入户照片和视频", url=url, icon_name="image"))
+    if item.archive_number and request.user.has_perm("archive.view_file"):
+        url = reverse("scanning:export_page_images", args=(item.pk,))
+        buttons.append(HeaderButton("导出页图像", url=url, icon_name="download"))
     return buttons

@@ -137,6 +137,10 @@ def _download_name(item: Item, stored: File) -> str:
     suffix = suffix or mimetypes.guess_extension(stored.media_type) or ""
     if stored.page_number:
         return f"{base}-{stored.page_number:04d}{suffix}"
+    if stored.role in (File.Role.PHOTO, File.Role.VIDEO):
+        # Home-visit evidence is numbered per kind, in upload order: ``…-0001-入户照片02.jpg``.
+        number = File.objects.filter(item=item, role=stored.role, pk__lte=stored.pk).count()
+        return f"{base}-入户{stored.get_role_display()}{number:02d}{suffix}"
     if stored.role == File.Role.ORIGINAL:
         return f"{base}{suffix}"
     return f"{base}-{stored.role}{suffix}"

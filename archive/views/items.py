@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from PIL import Image, ImageOps
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn
 
@@ -115,11 +117,42 @@ class ItemDetailView(ScopedDetailView):
             page_images=File.objects.visible_to(user)
             .filter(item=item, role__in=IMAGE_ROLES, media_type__startswith="image/")
             .order_by("page_number", "pk"),
+            home_visit=home_visit_media(item, user),
         )
         return context
 
 
+# scanning.media keeps what it read from each photo and video (EXIF, resolution, duration)
+# here, keyed by file id; archive only reads it.
+HOME_VISIT_FIELD = "home_visit_media"
+EVIDENCE_ROLES = (File.Role.PHOTO, File.Role.VIDEO)
+
+
+def home_visit_media(item: Item, user) -> list[dict]:
+    """The item's home-visit photos and video with what was read from them, in upload order."""
+    described = {e.get("file_id"): e for e in item.fields.get(HOME_VISIT_FIELD, [])}
+    files = File.objects.visible_to(user).filter(item=item, role__in=EVIDENCE_ROLES).order_by("pk")
+    shown = []
+    for file in files:
+        entry = described.get(file.pk, {})
+        width, height = entry.get("width", 0), entry.get("height", 0)
+        shown.append(
+            {
+                "file": file,
+                "is_photo": file.role == File.Role.PHOTO,
+                "name": download_name(file),
+                "size": f"{width}×{height}" if width and height else "",
+                "megapixels": round(width * height / 1_000_000, 1),
+                "short_side": min(width, height),
+                "metadata": entry.get("metadata", {}),
+            }
+        )
+    return shown
+
+
 def download_name(file: File) -> str:
+    if file.role in EVIDENCE_ROLES:
+        return evidence_name(file)
     if file.original_name:
         return file.original_name
     ext = mimetypes.guess_extension(file.media_type or "") or ""
@@ -128,21 +161,48 @@ def download_name(file: File) -> str:
     return f"{stem}-{file.role}{page}{ext}"
 
 
+def evidence_name(file: File) -> str:
+    """``<档号>-入户照片02.jpg``: 档号 + sequence, as scanning.media names them when storing
+    (the camera's own name, kept in ``original_name``, repeats across visits)."""
+    number = File.objects.filter(item_id=file.item_id, role=file.role, pk__lte=file.pk).count()
+    ext = mimetypes.guess_extension(file.media_type or "") or ""
+    ext = ".jpg" if ext in (".jpe", ".jpeg") else ext
+    stem = file.item.archive_number or f"item{file.item_id}"
+    return f"{stem}-入户{file.get_role_display()}{number:02d}{ext}"
+
+
 IMAGE_ROLES = (File.Role.THUMBNAIL, File.Role.PAGE_IMAGE)
+PREVIEW_PIXELS = 480
 
 
 @audited_access
 def page_image(request, pk):
-    """A page's image shown inline on the item page; scoped, and logged as a view."""
+    """A page's image (or a home-visit photo, reduced) shown inline on the item page; scoped,
+    and logged as a view."""
     file = get_visible_or_deny(request, File, pk)
-    if file.role not in IMAGE_ROLES or not file.media_type.startswith("image/"):
+    if file.role not in (*IMAGE_ROLES, File.Role.PHOTO) or not file.media_type.startswith("image/"):
         raise Http404("不是页面图像")
     try:
         stream = open_blob(file.sha256)
     except (FileNotFoundError, OSError):
         raise Http404("存储中找不到该文件") from None
     audit.record(audit.Action.VIEW, file, request=request, detail={"page": file.page_number})
+    if file.role == File.Role.PHOTO:
+        with stream:
+            return HttpResponse(photo_preview(stream.read()), content_type="image/jpeg")
     return FileResponse(stream, content_type=file.media_type)
+
+
+def photo_preview(data: bytes) -> bytes:
+    """A small JPEG of a 12-megapixel photo: the page lists several, the full file is a
+    download away. ``draft`` lets the JPEG decoder skip most of the work."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (PREVIEW_PIXELS, PREVIEW_PIXELS))
+        image.thumbnail((PREVIEW_PIXELS, PREVIEW_PIXELS))
+        upright = ImageOps.exif_transpose(image)  # phones store portrait shots turned
+        out = io.BytesIO()
+        upright.convert("RGB").save(out, format="JPEG", quality=85)
+    return out.getvalue()
 
 
 @audited_access

@@ -1,6 +1,7 @@
 """入户核查 evidence: upload the home visit's photos (and video) onto its 入户核查表 item.
 
-GET shows what is attached (``item.fields["home_visit_media"]``) and the rules; POST checks
+GET shows what is attached (PHOTO/VIDEO files, described in ``item.fields["home_visit_media"]``)
+with download links, and the rules; POST checks
 the whole set and stores it, or refuses it naming every broken rule (nothing stored then).
 Needs archive.change_item; items outside the user's jurisdiction answer 404 (recorded).
 """
@@ -57,7 +58,8 @@ class HomeVisitMediaView(AuditedAccessMixin, WagtailAdminTemplateMixin, Template
         context = super().get_context_data(**kwargs)
         context.update(
             item=self.item,
-            entries=self.item.fields.get(media.FIELD, []),
+            entries=media.entries(self.item),
+            can_download=self.request.user.has_perm("archive.view_file"),
             problems=getattr(self, "problems", []),
             is_home_visit=bool(
                 self.item.subtype_id and self.item.subtype.code == media.HOME_VISIT_SUBTYPE

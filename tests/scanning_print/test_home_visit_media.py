@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from urllib.parse import quote
 
 import pytest
 from PIL import ExifTags, Image
@@ -114,13 +115,19 @@ def test_attach_stores_files_and_metadata(make_household, make_item, make_user, 
     files = media.attach_home_visit_media(item, photos, videos["hd"], user=user)
     assert len(files) == 4
     assert [f.media_type for f in files] == ["image/jpeg"] * 3 + ["video/mp4"]
-    assert all(f.role == File.Role.ACCESS for f in files)
+    assert [f.role for f in files] == [File.Role.PHOTO] * 3 + [File.Role.VIDEO]
+    assert [f.get_role_display() for f in files[2:]] == ["照片", "视频"]
+    assert not item.files.filter(role=File.Role.ACCESS).exists()
     item.refresh_from_db()
     entries = item.fields["home_visit_media"]
     assert [e["kind"] for e in entries] == ["photo"] * 3 + ["video"]
     assert entries[0]["metadata"]["taken_at"] == TAKEN
     assert entries[0]["metadata"]["gps"]["latitude"] == pytest.approx(30.595, abs=1e-3)
+    first = entries[0]
+    assert (first["width"], first["height"], first["megapixels"]) == (4000, 3000, 12.0)
     assert entries[3]["metadata"]["codec"] == "h264"
+    assert entries[3]["resolution"] == "1920×1080（1080p）"
+    assert entries[3]["metadata"]["duration"] == pytest.approx(1.0, abs=0.1)
     assert {e["file_id"] for e in entries} == {f.pk for f in files}
     entry = AuditEntry.objects.filter(
         action=AuditEntry.Action.CHANGE, object_id=str(item.pk)
@@ -176,8 +183,11 @@ def test_upload_view_stores_a_good_set(
     html = response.content.decode()
     assert response.status_code == 200 and "已保存 4 个文件" in html
     assert TAKEN in html and "30.595" in html
+    assert "4000×3000（12.0 MP）" in html and "1920×1080（1080p）" in html
     item.refresh_from_db()
     assert len(item.fields["home_visit_media"]) == 4
+    for entry in item.fields["home_visit_media"]:
+        assert reverse("archive_item:download", args=(entry["file_id"],)) in html
 
 
 @pytest.mark.django_db
@@ -212,3 +222,68 @@ def test_upload_view_other_county_is_404(client, make_user, make_household, make
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.DENIED, object_id=str(item.pk)
     ).exists()
+
+
+@pytest.fixture
+def visited(make_household, make_item, make_user, photos, videos):
+    """A filed 入户核查表 with three photos and a video, and a county archivist."""
+    from archive.filing import file_item
+
+    item = file_item(make_item(make_household("420102"), "RHB"))
+    user = make_user("420102", "档案管理员")
+    files = media.attach_home_visit_media(item, photos, videos["hd"], user=user)
+    return item, files, user
+
+
+@pytest.mark.django_db
+def test_item_page_shows_photos_and_video(client, visited):
+    from django.urls import reverse
+
+    from archive.models import AuditEntry
+
+    item, files, user = visited
+    client.force_login(user)
+    html = client.get(reverse("archive_item:detail", args=(item.pk,))).content.decode()
+    assert 'data-testid="home-visit-media"' in html
+    for photo_file in files[:3]:
+        assert reverse("archive_item:page_image", args=(photo_file.pk,)) in html
+        assert reverse("archive_item:download", args=(photo_file.pk,)) in html
+    assert f"{item.archive_number}-入户照片01.jpg" in html
+    assert f"{item.archive_number}-入户视频01.mp4" in html
+    assert "1920×1080，1080p，时长 1.0 秒" in html
+    assert "4000×3000（12.0 MP）" in html and TAKEN in html
+    assert ">照片<" in html and ">视频<" in html  # the file list names the roles
+
+    # The inline picture is a small preview; the download is the photo itself, logged.
+    preview = client.get(reverse("archive_item:page_image", args=(files[0].pk,)))
+    assert preview.status_code == 200 and preview["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(preview.content)) as shown:
+        assert max(shown.size) <= 480
+    response = client.get(reverse("archive_item:download", args=(files[1].pk,)))
+    assert b"".join(response.streaming_content) == photos_bytes(files[1])
+    assert quote(f"{item.archive_number}-入户照片02.jpg") in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.DOWNLOAD, object_id=str(files[1].pk)
+    ).exists()
+    # A video is not shown inline.
+    assert client.get(reverse("archive_item:page_image", args=(files[3].pk,))).status_code == 404
+
+
+def photos_bytes(file) -> bytes:
+    from archive.storage import read_blob
+
+    return read_blob(file.sha256)
+
+
+@pytest.mark.django_db
+def test_api_lists_photos_and_video(client, visited):
+    item, files, user = visited
+    client.force_login(user)
+    listed = client.get(f"/api/v1/items/{item.archive_number}").json()
+    evidence = [f for f in listed["files"] if f["role"] in ("photo", "video")]
+    assert [f["role"] for f in evidence] == ["photo"] * 3 + ["video"]
+    assert [f["sha256"] for f in evidence] == [f.sha256 for f in files]
+    assert listed["fields"]["home_visit_media"][3]["resolution"] == "1920×1080（1080p）"
+    response = client.get(evidence[3]["url"])
+    assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
+    assert quote(f"{item.archive_number}-入户视频01.mp4") in response["Content-Disposition"]
