@@ -60,4 +60,15 @@ def item_buttons(request, item):
     if item.archive_number and request.user.has_perm("archive.view_file"):
         url = reverse("scanning:export_page_images", args=(item.pk,))
         buttons.append(HeaderButton("导出页图像", url=url, icon_name="download"))
-    return buttons
+    return buttons + split_buttons(request, item)
+
+
+@hooks.register("hedang_review_item_buttons")
+def split_buttons(request, item):
+    """确认拆分 for a stack the sheets could not split on their own (scanning.split)."""
+    from scanning.split import splittable
+
+    if request.user.has_perm("archive.change_item") and splittable(item):
+        url = reverse("scanning:split", args=(item.pk,))
+        return [HeaderButton("确认拆分", url=url, icon_name="doc-full")]
+    return []

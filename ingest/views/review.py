@@ -14,6 +14,7 @@ from archive.masking import shown_id_number
 from archive.models import File, Household, Item, Page
 from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny, record_denied
+from archive.views.hooks import extra_buttons
 from ingest import review
 from ingest.forms import ReviewForm
 from ingest.views.common import INGEST_PERMISSION, REVIEW_PERMISSION, IngestView
@@ -156,6 +157,8 @@ class ReviewItemView(IngestView):
             source=(item.fields or {}).get("source") or {},
             documents=item.ingest_documents.select_related("batch").order_by("pk"),
             queue_position=_position(user, item),
+            # Other apps' actions on this item (scanning: 确认拆分 of a stack); ingest names none.
+            review_buttons=extra_buttons("hedang_review_item_buttons", self.request, item),
         )
         return context
 
