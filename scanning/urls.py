@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scanning.views import cover_sheets, home_visit, printing, quality, split
+from scanning.views import camera, cover_sheets, home_visit, printing, quality, split
 from scanning.views.export import export_page_images
 
 app_name = "scanning"
@@ -23,6 +23,7 @@ urlpatterns = [
         name="home_visit_media",
     ),
     path("items/<int:pk>/quality/", quality.ItemQualityView.as_view(), name="item_quality"),
-    path("items/<int:pk>/page-images.zip", export_page_images, name="export_page_images"),
     path("items/<int:pk>/split/", split.SplitView.as_view(), name="split"),
+    path("camera/", camera.CameraCaptureView.as_view(), name="camera"),
+    path("items/<int:pk>/page-images.zip", export_page_images, name="export_page_images"),
 ]

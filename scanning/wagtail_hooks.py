@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import HeaderButton
 
+from ingest.views.common import INGEST_PERMISSION
 from scanning import urls
 from scanning.views.printing import PRINT_PERMISSION
 
@@ -28,9 +29,25 @@ def print_menu_item():
     )
 
 
+class CameraMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(INGEST_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def camera_menu_item():
+    # Next to 采集上传 (150) and 采集批次 (151) of the ingest menu.
+    return CameraMenuItem(
+        "高拍仪采集", reverse("scanning:camera"), name="camera", icon_name="image", order=153
+    )
+
+
 @hooks.register("hedang_household_buttons")
 def household_buttons(request, household):
     buttons = []
+    if request.user.has_perm(INGEST_PERMISSION):
+        url = reverse("scanning:camera") + f"?household={household.pk}"
+        buttons.append(HeaderButton("高拍仪采集", url=url, icon_name="image"))
     if request.user.has_perm(PRINT_PERMISSION):
         for kind, label in (
             ("household-catalogue", "打印归档文件目录"),
