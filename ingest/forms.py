@@ -19,6 +19,7 @@ from ingest.models import Station
 from ingest.review import subtypes_for_user, usable_subtypes
 
 CATEGORY_CHOICES = [("", "（自动识别）"), *Category.choices]
+MIN_STATION_DPI, MAX_STATION_DPI = 200, 1200
 NOT_FOUND = "辖区内没有户主身份证号为 {} 的户"
 
 
@@ -205,7 +206,18 @@ class StationForm(WagtailAdminModelForm):
 
     class Meta:
         model = Station
-        fields = ["name", "label", "agency", "default_category", "default_subtype", "active"]
+        fields = [
+            "name",
+            "label",
+            "agency",
+            "default_category",
+            "default_subtype",
+            "dpi",
+            "colour_mode",
+            "duplex",
+            "stack_folders",
+            "active",
+        ]
         widgets = {"default_subtype": SubtypeSelect}
 
     def __init__(self, *args, for_user=None, **kwargs):
@@ -225,6 +237,10 @@ class StationForm(WagtailAdminModelForm):
         self.order_fields(
             ["name", "label", "agency", "default_household_id_number", "default_category"]
         )
+        # A form posted without the scanning profile (an older page) keeps the defaults.
+        for name in ("dpi", "colour_mode"):
+            self.fields[name].required = False
+        self.fields["dpi"].widget.attrs.update(min=MIN_STATION_DPI, max=MAX_STATION_DPI, step=1)
         household = self.instance.default_household if self.instance.pk else None
         if household is not None:
             self.fields["default_household_id_number"].initial = household.head_id_number
@@ -238,6 +254,22 @@ class StationForm(WagtailAdminModelForm):
                 raise forms.ValidationError(NOT_FOUND.format(value), code="not_found")
             self.default_household = household
         return value
+
+    def clean_dpi(self):
+        value = self.cleaned_data.get("dpi")
+        if value in (None, ""):
+            return self.instance.dpi or Station._meta.get_field("dpi").default
+        if value < MIN_STATION_DPI:
+            raise forms.ValidationError(
+                f"扫描分辨率不得低于 {MIN_STATION_DPI} dpi（DA/T 31-2017）", code="min_value"
+            )
+        if value > MAX_STATION_DPI:
+            raise forms.ValidationError(f"扫描分辨率不超过 {MAX_STATION_DPI} dpi", code="max_value")
+        return value
+
+    def clean_colour_mode(self):
+        value = self.cleaned_data.get("colour_mode")
+        return value or self.instance.colour_mode or Station._meta.get_field("colour_mode").default
 
     def clean(self):
         cleaned = super().clean()

@@ -129,6 +129,8 @@ class Document(models.Model):
     error = models.TextField("错误", blank=True)
     ocr_sha256 = models.CharField("OCR 结果", max_length=64, blank=True)
     page_texts = models.JSONField("各页文字", default=list, blank=True)
+    # ingest.quality.summary of the scanned pages, made before OCR; empty for born-digital.
+    page_quality = models.JSONField("扫描质量", default=dict, blank=True)
     item = models.ForeignKey(
         "archive.Item",
         verbose_name="件",

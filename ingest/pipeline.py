@@ -1,7 +1,7 @@
 """The ingest pipeline: a named list of small steps.
 
-    submit:  sniff → store original → (queued | duplicate | rejected)
-    ocr:     normalise → OCR                        (the OCR queue; slow, idempotent)
+    submit:  sniff → resolution → store original → (queued | duplicate | rejected)
+    ocr:     check pages, straighten, drop blank backs → OCR   (the OCR queue; slow, idempotent)
     file:    clean → identify → classify → link → file or review → index   (quick)
 
 Each step reads what the one before it left on the ``Document`` (the original's sha256, the
@@ -24,7 +24,7 @@ from archive import audit
 from archive.filing import file_item
 from archive.models import File, Household, Item, Page, Subtype
 from archive.storage import read_blob, store_bytes
-from ingest import formocr, ocr, sniff
+from ingest import formocr, ocr, scanprep, sniff
 from ingest.linking import LinkDecision, link
 from ingest.models import Batch, Document
 from ingest.text import Found, SubtypeRule, clean_text, find_identifiers, formation_date
@@ -77,6 +77,8 @@ def submit_one(batch: Batch, name: str, data: bytes) -> Document:
         sniffed = sniff.sniff(name, data, limits())
     except sniff.Rejected as exc:
         return _rejected(batch, name, data, str(exc))
+    if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
+        return _rejected(batch, name, data, low)
     blob = store_bytes(data)
     existing = _live_item_with_original(blob.sha256)
     if existing is not None and (batch.household_id in (None, existing.household_id)):
@@ -166,20 +168,25 @@ def fail(document: Document, exc: Exception) -> None:
 
 
 def ocr_step(document: Document) -> Document:
-    """Normalise to PDF and OCR it; store the result beside the original."""
+    """Check and straighten the scanned pages, OCR them; store the result beside the original."""
     if document.ocr_sha256:
         return document
     original = read_blob(document.sha256)
     sniffed = sniff.sniff(document.original_name, original, limits())
-    image = sniffed.media_type in sniff.IMAGE_TYPES
-    pdf = ocr.to_pdf(original, sniffed.media_type, deskew=image)
-    output = ocr.run_ocr(pdf, has_text=sniffed.has_text, deskew=not image, settings=ocr_settings())
+    prepared = scanprep.prepare(original, sniffed.media_type, scanprep.profile_of(document))
+    deskew = not prepared.straightened and not sniffed.has_text
+    output = ocr.run_ocr(
+        prepared.pdf, has_text=sniffed.has_text, deskew=deskew, settings=ocr_settings()
+    )
+    prepared = scanprep.after_ocr(prepared, output.pdf, ocr_straightened=deskew)
     stored = store_bytes(output.pdf)
     document.ocr_sha256 = stored.sha256
     document.page_texts = [clean_text(t) for t in output.page_texts]
     document.step = "ocr"
     with transaction.atomic():
-        document.save(update_fields=["ocr_sha256", "page_texts", "step", "updated_at"])
+        scanprep.record(document, prepared.summary())
+        fields = ["ocr_sha256", "page_texts", "page_quality", "step", "updated_at"]
+        document.save(update_fields=fields)
         if any(output.pages):
             formocr.save_result(document, output.pages)
     return document
@@ -309,6 +316,7 @@ def _create_item(document: Document, batch: Batch, analysis: Analysis, today: dt
             "identifiers": analysis.found.as_json(),
             "candidates": list(analysis.decision.candidates),
             "source": {"document": document.pk, "name": document.original_name},
+            **scanprep.item_fields(document),
         },
     )
     _attach_files(item, document)

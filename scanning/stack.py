@@ -19,8 +19,9 @@ import pypdfium2 as pdfium
 from archive.filing import file_item
 from archive.models import File, Household, Item, Page, Subtype
 from archive.storage import read_blob, store_bytes
-from ingest import ocr, pipeline, sniff
+from ingest import ocr, pipeline, scanprep, sniff
 from ingest.models import Batch, Document, DocumentPart
+from ingest.quality import part_summary
 from ingest.text import find_identifiers, formation_date
 from scanning.separators import Part, Plan, plan, read_page_codes
 
@@ -143,7 +144,15 @@ def _part_item(
         carrier=Item.Carrier.PAPER if scanned else Item.Carrier.ELECTRONIC,
         status=Item.Status.REVIEW,
         status_detail=f"分隔页（第 {part.separator_page} 页）指定户与子类",
-        fields={"identifiers": found.as_json(), "candidates": [], "source": source},
+        fields={
+            "identifiers": found.as_json(),
+            "candidates": [],
+            "source": source,
+            # Each part carries the checks of its own pages (a blank back goes with its front).
+            "page_quality": part_summary(
+                scanprep.stored(document), part.first_page, part.last_page
+            ),
+        },
     )
     File.objects.create(
         item=item,

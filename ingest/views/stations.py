@@ -61,6 +61,14 @@ def make_hot_folder(station: Station) -> None:
             pass  # the watcher creates it when it starts; the page still shows the path
 
 
+def profile_text(station: Station) -> str:
+    """The scanning profile in a few words, e.g. 「300 dpi · 灰度 · 双面 · 成叠」."""
+    parts = [f"{station.dpi} dpi", station.get_colour_mode_display()]
+    parts += ["双面（剔除空白背面）" if station.duplex else "单面"]
+    parts += ["成叠（子文件夹为一叠）"] if station.stack_folders else []
+    return " · ".join(parts)
+
+
 class StationIndexView(ScopedIndexView):
     page_title = "扫描站点"
 
@@ -92,6 +100,7 @@ class StationIndexView(ScopedIndexView):
                     or "—"
                 ),
             ),
+            Column("profile", label="扫描设定", accessor=profile_text),
             BooleanColumn("active", label="启用"),
         ]
 
@@ -112,6 +121,7 @@ class _StationSaved:
                 "fields": sorted(self.form.changed_data),
                 "agency": station.agency.region_code,
                 "folder": str(hot_folder(station)),
+                "profile": profile_text(station),
             },
         )
         return station
@@ -129,7 +139,10 @@ class StationCreateView(_StationSaved, ScopedCreateView):
         return reverse("ingest_station:index")
 
     def get_success_message(self, instance):
-        return f"已新增扫描站点「{instance}」，热文件夹：{hot_folder(instance)}/"
+        return (
+            f"已新增扫描站点「{instance}」（{profile_text(instance)}），"
+            f"热文件夹：{hot_folder(instance)}/"
+        )
 
 
 class StationEditView(_StationSaved, ScopedEditView):
@@ -145,7 +158,10 @@ class StationEditView(_StationSaved, ScopedEditView):
         return reverse("ingest_station:index")
 
     def get_success_message(self):
-        return f"已保存扫描站点「{self.object}」，热文件夹：{hot_folder(self.object)}/"
+        return (
+            f"已保存扫描站点「{self.object}」（{profile_text(self.object)}），"
+            f"热文件夹：{hot_folder(self.object)}/"
+        )
 
 
 class StationViewSet(ScopedModelViewSet):

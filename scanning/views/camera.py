@@ -24,7 +24,7 @@ from archive import audit
 from archive.masking import shown_id_number
 from archive.models import Household
 from archive.views.access import get_visible_or_deny, record_denied
-from ingest import pipeline, sniff
+from ingest import pipeline, scanprep, sniff
 from ingest.forms import UploadForm
 from ingest.models import Batch, Document, Station
 from ingest.stacks import join_page_images
@@ -201,6 +201,10 @@ def join_checked(images: list[bytes], names: list[str]) -> bytes:
         sniff.sniff("capture.pdf", pdf, limits)
     except sniff.Rejected as exc:
         raise CaptureRefused(f"无法接收：{exc}") from None
+    # A frame is taken to show an A4 page: a camera too coarse for 200 dpi on it is refused
+    # here, with the rule, rather than as a rejected document in the batch.
+    if low := scanprep.refusal(pdf, sniff.PDF):
+        raise CaptureRefused(f"分辨率不足（DA/T 31-2017）：{low}。请提高高拍仪的拍摄分辨率")
     return pdf
 
 

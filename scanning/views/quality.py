@@ -67,6 +67,11 @@ class ItemQualityView(AuditedAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             report=stored,
             pages=stored.get("pages", []),
             level_names={**quality.LEVEL_NAMES, "ok": "合格"},
+            colour_names=quality.COLOUR_NAMES,
+            profile=stored.get("profile") or {},
+            profile_colour=quality.COLOUR_NAMES.get(
+                (stored.get("profile") or {}).get("colour_mode")
+            ),
             may_check=self.request.user.has_perm("archive.change_item"),
         )
         return context

@@ -90,3 +90,32 @@ def test_a_reader_may_not_manage_stations(login, make_user, inbox):
     response = client.get(reverse("ingest_station:index"))
     assert response.status_code == 403
     assert AuditEntry.objects.filter(action="denied", object_type="ingest.Station").exists()
+
+
+def test_station_profile_is_edited_and_listed(login, make_user, hubei, inbox):
+    client = login(make_user("420102"))
+    response = client.post(
+        reverse("ingest_station:add"),
+        _form(hubei["420102"], dpi="400", colour_mode="colour", duplex="on", stack_folders="on"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    station = Station.objects.get()
+    assert (station.dpi, station.colour_mode, station.duplex, station.stack_folders) == (
+        400,
+        "colour",
+        True,
+        True,
+    )
+    page = client.get(reverse("ingest_station:index")).content.decode()
+    assert "400 dpi · 彩色 · 双面（剔除空白背面） · 成叠（子文件夹为一叠）" in page
+    form = client.get(reverse("ingest_station:edit", args=[station.pk])).content.decode()
+    assert 'name="dpi"' in form and 'name="stack_folders"' in form and "双面扫描" in form
+    # DA/T 31-2017: a station is never set below 200 dpi.
+    url = reverse("ingest_station:edit", args=[station.pk])
+    response = client.post(url, _form(hubei["420102"], dpi="150", colour_mode="grey"))
+    assert response.status_code == 200 and "不得低于 200 dpi" in response.content.decode()
+    client.post(url, _form(hubei["420102"], colour_mode="bitonal"))  # no dpi posted: kept
+    station.refresh_from_db()
+    assert (station.dpi, station.colour_mode, station.duplex) == (400, "bitonal", False)
+    entry = AuditEntry.objects.filter(action="change", object_type="ingest.Station").latest("id")
+    assert "colour_mode" in entry.detail["fields"]

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/scanning/camera/"
 
 
-def _pages(*markers: str, size=(600, 800)) -> list[SimpleUploadedFile]:
+# Frames of an A4 page: 2400 px along the long side is 205 dpi on the paper (DA/T 31: ≥ 200).
+def _pages(*markers: str, size=(1800, 2400)) -> list[SimpleUploadedFile]:
     return [
         SimpleUploadedFile(f"page-{n:03d}.jpg", jpeg(marked_page(m, size)), "image/jpeg")
         for n, m in enumerate(markers, start=1)
@@ -121,6 +122,18 @@ def test_no_pages_too_many_or_too_large_are_refused(client, make_user, tmp_path)
     assert _nothing_stored(tmp_path)
 
 
+def test_a_camera_too_coarse_for_200_dpi_on_a4_is_refused_with_the_rule(
+    client, make_user, tmp_path
+):
+    client.force_login(make_user("420102"))
+    # 1920×1080, a webcam: 164 dpi along an A4 page's long side.
+    response = client.post(URL, {"pages": _pages("A", size=(1080, 1920))})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "DA/T 31-2017" in error and "低于 200 dpi" in error and "164 dpi" in error
+    assert _nothing_stored(tmp_path)
+
+
 def test_subtype_of_another_category_and_a_foreign_station_are_refused(
     client, make_user, hubei, tmp_path
 ):
@@ -148,7 +161,7 @@ def test_three_pages_become_one_document_in_the_posted_order(
     subtype = Subtype.objects.get(code="SQS")
     client.force_login(user)
     # Different sizes as well as different codes: the order shows in either.
-    sizes = [(600, 800), (640, 880), (560, 760)]
+    sizes = [(1800, 2400), (1840, 2480), (1760, 2360)]
     images = [jpeg(marked_page(m, s)) for m, s in zip(["P-3", "P-1", "P-2"], sizes, strict=True)]
     pages = [SimpleUploadedFile(f"page-{n}.jpg", d) for n, d in enumerate(images, start=1)]
     with django_capture_on_commit_callbacks(execute=isolated_broker is not None) as callbacks:
