@@ -307,6 +307,8 @@ HEDANG_SEARCH_ES_INDEX = os.environ.get("HEDANG_SEARCH_ES_INDEX", "hedang-items"
 HEDANG_SEARCH_ES_REFRESH = os.environ.get("HEDANG_SEARCH_ES_REFRESH", "wait_for")
 # Facets are counted for queries with at most this many matches.
 HEDANG_SEARCH_FACET_LIMIT = 20_000
+# A query with more matches is answered newest first with a bounded total (search.backends).
+HEDANG_SEARCH_RANK_LIMIT = 20_000
 # --- end Search ---------------------------------------------------------------------------
 
 # --- Platform push (POST /api/v1/reports, /api/v1/materials; archive/platform.py) ----------

@@ -53,7 +53,12 @@ class FacetsSerializer(serializers.Serializer):
 
 
 class SearchResponseSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text="命中的件数")
+    total = serializers.IntegerField(help_text="命中的件数；total_exact 为 false 时是下限")
+    total_exact = serializers.BooleanField(
+        required=False,
+        help_text="仅在命中过多（超过设定上限，默认 20,000）时出现，值为 false："
+        "total 为该上限，结果按同名优先、再按归档先后由新到旧排列",
+    )
     hits = HitSerializer(many=True)
     facets = FacetsSerializer(
         help_text="各筛选项的件数；命中过多（超过设定上限）时为空对象，请缩小检索范围"

@@ -19,7 +19,7 @@ from django.db import transaction
 from archive.identifiers import mask_resident_id
 from archive.masking import may_see_full_ids
 from search import snippets
-from search.backends import FACET_LIMIT, FACETS, Filters, RawHit, get_backend
+from search.backends import FACET_LIMIT, FACETS, RANK_LIMIT, Filters, RawHit, get_backend
 from search.documents import (
     batched,
     build_document,
@@ -84,10 +84,16 @@ class SearchResult:
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     limit: int = 20
     offset: int = 0
+    # False for a common query (more matches than settings.HEDANG_SEARCH_RANK_LIMIT): ``total``
+    # is then that bound, and the hits come exact names first, then newest first.
+    total_exact: bool = True
 
     def as_dict(self, with_facets: bool = False) -> dict:
-        """``{"total", "hits": [...]}`` as in CONTRACTS.md (facets added on request)."""
+        """``{"total", "hits": [...]}`` as in CONTRACTS.md; ``"total_exact": false`` added when
+        ``total`` is only a lower bound (facets added on request)."""
         out: dict = {"total": self.total, "hits": [h.as_dict() for h in self.hits]}
+        if not self.total_exact:
+            out["total_exact"] = False
         if with_facets:
             out["facets"] = {
                 name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
@@ -318,7 +324,8 @@ def search(
 ) -> SearchResult:
     """Search the items ``user`` may see (``UNRESTRICTED``: all; None or an inactive user:
     none). ``subtype``: Chinese name or code; ``region``: a region code, meaning that
-    agency and the agencies below it. Hits come exact-name first, then by relevance."""
+    agency and the agencies below it. Hits come exact-name first, then by relevance (for a
+    query with more matches than HEDANG_SEARCH_RANK_LIMIT: newest first)."""
     from archive.identifiers import archive_number_pattern
 
     limit = max(1, min(int(limit), MAX_LIMIT))
@@ -333,9 +340,14 @@ def search(
     )
     from django.conf import settings
 
-    facet_limit = getattr(settings, "HEDANG_SEARCH_FACET_LIMIT", FACET_LIMIT)
     raw = get_backend().search(
-        parsed, filters, limit=limit, offset=offset, facets=facets, facet_limit=facet_limit
+        parsed,
+        filters,
+        limit=limit,
+        offset=offset,
+        facets=facets,
+        facet_limit=getattr(settings, "HEDANG_SEARCH_FACET_LIMIT", FACET_LIMIT),
+        rank_limit=getattr(settings, "HEDANG_SEARCH_RANK_LIMIT", RANK_LIMIT),
     )
     pattern = highlight_pattern(parsed)
     hits = [hit_from_raw(h, pattern) for h in raw.hits]
@@ -348,4 +360,5 @@ def search(
         facets=_facet_labels(raw.facets) if raw.facets else {},
         limit=limit,
         offset=offset,
+        total_exact=raw.total_exact,
     )

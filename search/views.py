@@ -96,6 +96,7 @@ def run_search(request, params: SearchParams, *, limit: int, offset: int) -> Sea
             "query": params.query,
             "filters": params.filters,
             "total": result.total,
+            "total_exact": result.total_exact,
             "offset": offset,
             "limit": limit,
             "path": request.path,

@@ -19,6 +19,11 @@ FACETS = ("category", "subtype", "business_type", "year", "region_code")
 # Facets are counted only when a query has at most this many matches (counting them costs
 # time in proportion to the matches); above it every backend returns no facets.
 FACET_LIMIT = 20_000
+# Above this many matches a query is "common" (a 2-character phrase found in a fifth of the
+# archive): its hits come exact names first, then newest first, and ``total`` counts matches
+# only up to this bound (``total_exact`` is False). Ranking by relevance would score every
+# match — hundreds of milliseconds at a million items — for an order nobody can use.
+RANK_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class RawResult:
     total: int
     hits: list[RawHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_exact: bool = True  # False: at least ``total`` matches (RANK_LIMIT)
 
 
 class SearchBackend:
@@ -74,6 +80,7 @@ class SearchBackend:
         offset: int = 0,
         facets: bool = True,
         facet_limit: int = FACET_LIMIT,
+        rank_limit: int = RANK_LIMIT,
     ) -> RawResult:
         raise NotImplementedError
 

@@ -12,8 +12,9 @@ like bm25 weights elsewhere), and for a trailing single Han character
 ``match_phrase_prefix``. The text fields have ``index_prefixes`` of exactly one character,
 so that prefix is answered from an indexed prefix term (a term or span query), not a
 bounded expansion: no result is lost for a common character. Jurisdiction and filters are
-``filter`` clauses, so ``hits.total`` (``track_total_hits``) is exact. Exact names come
-first through a script sort on ``fullnames``, then ``_score``, then item id.
+``filter`` clauses, so ``hits.total`` is exact up to ``RANK_LIMIT`` (``track_total_hits``),
+as in the embedded backends. Exact names come first through a script sort on ``fullnames``,
+then ``_score``, then item id.
 
 The index is reached through an alias (``HEDANG_SEARCH_ES_INDEX``, default
 ``hedang-items``); ``rebuild`` fills a new ``<alias>-<timestamp>`` index and swaps the alias
@@ -25,7 +26,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from search.backends import FACET_LIMIT, FACETS, Filters, RawHit, RawResult, SearchBackend
+from search.backends import (
+    FACET_LIMIT,
+    FACETS,
+    RANK_LIMIT,
+    Filters,
+    RawHit,
+    RawResult,
+    SearchBackend,
+)
 from search.documents import FIELDS, IndexDocument, batched
 from search.text import ParsedQuery, Phrase
 
@@ -124,7 +133,12 @@ EXACT_NAME_SCRIPT = (
 
 
 def search_body(
-    query: ParsedQuery, filters: Filters, limit: int, offset: int, facets: bool
+    query: ParsedQuery,
+    filters: Filters,
+    limit: int,
+    offset: int,
+    facets: bool,
+    rank_limit: int = RANK_LIMIT,
 ) -> dict:
     sort: list = [{"_score": {"order": "desc"}}, {"item_id": {"order": "asc"}}]
     if query.names:
@@ -141,7 +155,7 @@ def search_body(
         "size": limit,
         "sort": sort,
         "track_scores": True,
-        "track_total_hits": True,
+        "track_total_hits": rank_limit,
         "_source": list(FIELDS),
     }
     if facets:
@@ -159,11 +173,12 @@ def parse_response(
         hits.append(RawHit(doc, float(h.get("_score") or 0.0), exact))
     counts: dict[str, dict[str, int]] = {}
     total = response["hits"]["total"]["value"]
-    if facets and total <= facet_limit:  # the same rule as the embedded backends
+    counted_all = response["hits"]["total"].get("relation", "eq") == "eq"
+    if facets and counted_all and total <= facet_limit:  # the same rule as the embedded backends
         aggs = response.get("aggregations", {})
         for f in FACETS:
             counts[f] = {str(b["key"]): b["doc_count"] for b in aggs.get(f, {}).get("buckets", [])}
-    return RawResult(total, hits, counts)
+    return RawResult(total, hits, counts, total_exact=counted_all)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -259,12 +274,20 @@ class ElasticsearchBackend(SearchBackend):
     # -- reading --------------------------------------------------------------------------
 
     def search(
-        self, query, filters, *, limit=20, offset=0, facets=True, facet_limit=FACET_LIMIT
+        self,
+        query,
+        filters,
+        *,
+        limit=20,
+        offset=0,
+        facets=True,
+        facet_limit=FACET_LIMIT,
+        rank_limit=RANK_LIMIT,
     ) -> RawResult:
         if query.empty or filters.nothing:
             return RawResult(0, [], {})
         self.ensure_index()
-        body = search_body(query, filters, limit, offset, facets)
+        body = search_body(query, filters, limit, offset, facets, rank_limit)
         response = self.client.search(index=self.alias, body=body)
         return parse_response(dict(response), query, facets, facet_limit)
 

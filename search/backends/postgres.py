@@ -18,7 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from search.backends import FACET_LIMIT, FACETS, Filters, RawHit, RawResult, SearchBackend
+from search.backends import (
+    FACET_LIMIT,
+    FACETS,
+    RANK_LIMIT,
+    Filters,
+    RawHit,
+    RawResult,
+    SearchBackend,
+)
 from search.documents import FIELDS, IndexDocument, batched
 from search.text import ParsedQuery
 
@@ -136,7 +144,15 @@ class PostgresBackend(SearchBackend):
             cur.execute(f"DELETE FROM {DOC} WHERE item_id = ANY(%s)", [list(item_ids)])
 
     def search(
-        self, query, filters, *, limit=20, offset=0, facets=True, facet_limit=FACET_LIMIT
+        self,
+        query,
+        filters,
+        *,
+        limit=20,
+        offset=0,
+        facets=True,
+        facet_limit=FACET_LIMIT,
+        rank_limit=RANK_LIMIT,
     ) -> RawResult:
         if query.empty or filters.nothing:
             return RawResult(0, [], {})
@@ -146,18 +162,24 @@ class PostgresBackend(SearchBackend):
         base = [tsquery_literal(query), *params]
         with self._cursor() as cur:
             cur.execute(
-                f"SELECT item_id, ts_rank(tsv, q.q) AS r, fullnames && %s::text[] AS e "
-                f"FROM {source} WHERE {where} ORDER BY e DESC, r DESC, item_id LIMIT %s OFFSET %s",
-                [list(query.names), *base, limit, offset],
+                f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s) AS m",
+                [*base, rank_limit + 1],
             )
-            ranked = cur.fetchall()
-            if offset == 0 and len(ranked) < limit:
-                total = len(ranked)
+            total = cur.fetchone()[0]
+            common = total > rank_limit
+            if common:  # see RANK_LIMIT: exact names, then newest first
+                total = rank_limit
+                ranked = self._newest(cur, source, where, base, list(query.names), limit, offset)
             else:
-                cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", base)
-                total = cur.fetchone()[0]
+                cur.execute(
+                    f"SELECT item_id, ts_rank(tsv, q.q) AS r, fullnames && %s::text[] AS e "
+                    f"FROM {source} WHERE {where} "
+                    f"ORDER BY e DESC, r DESC, item_id LIMIT %s OFFSET %s",
+                    [list(query.names), *base, limit, offset],
+                )
+                ranked = cur.fetchall()
             facet_counts: dict[str, dict[str, int]] = {}
-            if facets and total <= facet_limit:
+            if facets and not common and total <= facet_limit:
                 cur.execute(
                     f"SELECT {', '.join(FACETS)}, count(*) FROM {source} WHERE {where} "
                     f"GROUP BY {', '.join(FACETS)}",
@@ -170,7 +192,27 @@ class PostgresBackend(SearchBackend):
                         facet_counts[name][key] = facet_counts[name].get(key, 0) + row[-1]
             docs = self._load(cur, [r[0] for r in ranked])
         hits = [RawHit(docs[i], float(r), bool(e)) for i, r, e in ranked if i in docs]
-        return RawResult(total, hits, facet_counts)
+        return RawResult(total, hits, facet_counts, total_exact=not common)
+
+    @staticmethod
+    def _newest(cur, source, where, base, names, limit, offset) -> list[tuple]:
+        wanted = limit + offset
+        exact: list[int] = []
+        if names:
+            cur.execute(
+                f"SELECT item_id FROM {source} WHERE {where} AND fullnames && %s::text[] "
+                f"ORDER BY item_id DESC LIMIT %s",
+                [*base, names, wanted],
+            )
+            exact = [r[0] for r in cur.fetchall()]
+        cur.execute(
+            f"SELECT item_id FROM {source} WHERE {where} ORDER BY item_id DESC LIMIT %s",
+            [*base, wanted + len(exact)],
+        )
+        seen = set(exact)
+        rows = [(i, 0.0, True) for i in exact]
+        rows += [(r[0], 0.0, False) for r in cur.fetchall() if r[0] not in seen]
+        return rows[offset:wanted]
 
     def fingerprints(self) -> Iterator[tuple[int, str]]:
         with self._cursor() as cur:

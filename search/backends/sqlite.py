@@ -22,7 +22,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from search.backends import FACET_LIMIT, FACETS, Filters, RawHit, RawResult, SearchBackend
+from search.backends import (
+    FACET_LIMIT,
+    FACETS,
+    RANK_LIMIT,
+    Filters,
+    RawHit,
+    RawResult,
+    SearchBackend,
+)
 from search.documents import FIELDS, IndexDocument, batched
 from search.text import ParsedQuery, Phrase
 
@@ -203,10 +211,36 @@ class Fts5Index:
             params,
         ).fetchall()
 
-    def count(self, match: str) -> int:
-        return self.conn.execute(
-            f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH ?", (match,)
-        ).fetchone()[0]
+    def newest(self, match: str, names: str | None, limit: int, offset: int) -> list[tuple]:
+        """(item id, 0, exact name) of one page of a common query: exact names first, then
+        newest first. FTS5 walks its doclists in rowid order and stops at the page's end."""
+        wanted = limit + offset
+        exact: list[int] = []
+        if names:
+            exact = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    (f"({names}) AND ({match})", wanted),
+                )
+            ]
+        rest = self.conn.execute(
+            f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (match, wanted + len(exact)),
+        )
+        seen = set(exact)
+        rows = [(i, 0.0, 1) for i in exact]
+        rows += [(r[0], 0.0, 0) for r in rest if r[0] not in seen]
+        return rows[offset:wanted]
+
+    def count(self, match: str, bound: int | None = None) -> int:
+        """The number of matches, counted up to ``bound`` when given."""
+        if bound is None:
+            sql, params = f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH ?", (match,)
+        else:
+            inner = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? LIMIT ?"
+            sql, params = f"SELECT count(*) FROM ({inner})", (match, bound)
+        return self.conn.execute(sql, params).fetchone()[0]
 
     def facet_counts(self, match: str) -> dict[str, dict[str, int]]:
         rows = self.conn.execute(
@@ -231,19 +265,23 @@ class Fts5Index:
         offset: int,
         facets: bool,
         facet_limit: int = FACET_LIMIT,
+        rank_limit: int = RANK_LIMIT,
     ) -> RawResult:
         if query.empty or filters.nothing:
             return RawResult(0, [], {})
         match = match_expr(query, filters)
-        ranked = self.ranked(match, names_expr(query), limit, offset)
-        if offset == 0 and len(ranked) < limit:
-            total = len(ranked)
+        total = self.count(match, bound=rank_limit + 1)
+        common = total > rank_limit
+        if common:
+            total = rank_limit
+            ranked = self.newest(match, names_expr(query), limit, offset)
         else:
-            total = self.count(match)
-        facet_counts = self.facet_counts(match) if facets and total <= facet_limit else {}
+            ranked = self.ranked(match, names_expr(query), limit, offset)
+        counted = facets and not common and total <= facet_limit
+        facet_counts = self.facet_counts(match) if counted else {}
         docs = self.load(r[0] for r in ranked)
         hits = [RawHit(docs[i][0], -r, bool(e)) for i, r, e in ranked if i in docs]
-        return RawResult(total, hits, facet_counts)
+        return RawResult(total, hits, facet_counts, total_exact=not common)
 
 
 class SqliteBackend(SearchBackend):
@@ -263,9 +301,17 @@ class SqliteBackend(SearchBackend):
         self._index().delete(list(item_ids))
 
     def search(
-        self, query, filters, *, limit=20, offset=0, facets=True, facet_limit=FACET_LIMIT
+        self,
+        query,
+        filters,
+        *,
+        limit=20,
+        offset=0,
+        facets=True,
+        facet_limit=FACET_LIMIT,
+        rank_limit=RANK_LIMIT,
     ) -> RawResult:
-        return self._index().search(query, filters, limit, offset, facets, facet_limit)
+        return self._index().search(query, filters, limit, offset, facets, facet_limit, rank_limit)
 
     def fingerprints(self) -> Iterator[tuple[int, str]]:
         return self._index().fingerprints()

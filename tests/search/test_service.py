@@ -55,6 +55,30 @@ def test_facets_and_paging(archive):
     assert search("伟", None).total == 0  # no user, no results
 
 
+def test_common_queries_come_exact_names_then_newest_first(archive, settings):
+    """Above HEDANG_SEARCH_RANK_LIMIT matches nothing is ranked by relevance: the total is the
+    bound (marked inexact), exact names still come first, then the newest items."""
+    pk = {item.archive_number: item.pk for item in archive.items.values()}
+    settings.HEDANG_SEARCH_RANK_LIMIT = 3
+    result = search("伟", UNRESTRICTED)  # 5 matches
+    assert (result.total, result.total_exact, result.facets) == (3, False, {})
+    ids = [pk[h.archive_number] for h in result.hits]
+    assert len(ids) == 5 and ids == sorted(ids, reverse=True)
+    assert result.as_dict()["total_exact"] is False
+
+    result = search("张伟", UNRESTRICTED)  # 4 matches, 3 of them households named 张伟
+    assert (result.total, result.total_exact) == (3, False)
+    assert [h.exact_name for h in result.hits] == [True, True, True, False]
+    ids = [pk[h.archive_number] for h in result.hits]
+    assert ids[:3] == sorted(ids[:3], reverse=True)
+    page = search("张伟", UNRESTRICTED, limit=2, offset=2, facets=False)
+    assert [h.archive_number for h in page.hits] == [h.archive_number for h in result.hits[2:]]
+
+    settings.HEDANG_SEARCH_RANK_LIMIT = 5
+    exact = search("伟", UNRESTRICTED)
+    assert (exact.total, exact.total_exact) == (5, True) and exact.facets
+
+
 def test_index_follows_the_database(archive, add_item):
     from archive.models import Item, Member, Page
 
