@@ -1,12 +1,14 @@
 """Platform push under load: concurrent clients push distinct reports plus duplicates.
 
     .venv/bin/python bench/push/run.py [--reports 2000] [--duplicates 200] [--clients 20]
-        [--server runserver|gunicorn] [--workers 4] [--write]
+        [--server makerun,runserver,gunicorn] [--workers 4] [--threads 2] [--write]
 
 A fresh installation in a temporary data directory, on PostgreSQL
 (``--database-url``, default database ``hedang_pushbench``, dropped and re-created) and Redis
 (``--redis``: the broker and the per-token rate-limit counters). The web server is started
-as ``make run`` starts it (``manage.py runserver``, threaded) or with gunicorn. Each client
+as ``make run`` starts it (``makerun``: gunicorn, 3 workers × 4 threads, as scripts/run.sh),
+with ``manage.py runserver`` (threaded) or with gunicorn as deployed (``--workers``,
+``--threads``, DEBUG off). Each client
 has its own platform token and pushes signed report PDFs (made before timing, signed by a
 bench CA the server trusts); the duplicates are the same bytes again, half of them pushed
 right next to their original by another client, so they race it.
@@ -62,18 +64,19 @@ def reset_database(url: str) -> None:
 
 
 def start_server(args, env: dict, log: Path) -> subprocess.Popen:
-    if args.current == "gunicorn":
+    if args.current in ("gunicorn", "makerun"):
+        workers, threads = (3, 4) if args.current == "makerun" else (args.workers, args.threads)
         command = [
             str(Path(PY).parent / "gunicorn"),
             "config.wsgi:application",
             "--bind",
             f"{HOST}:{args.port}",
             "--workers",
-            str(args.workers),
+            str(workers),
             "--worker-class",
             "gthread",
             "--threads",
-            str(args.threads),
+            str(threads),
             "--timeout",
             "120",
         ]
@@ -243,8 +246,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument(
         "--server",
-        default="runserver,gunicorn",
-        help="comma-separated: runserver (as make run starts it) and/or gunicorn",
+        default="makerun",
+        help="comma-separated: makerun (gunicorn as make run starts it), runserver, gunicorn",
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
@@ -289,7 +292,7 @@ def run_once(args, work: Path, jobs: list[Job]) -> dict:
         "PYTHONUNBUFFERED": "1",
     }
     if args.current == "gunicorn":
-        env["HEDANG_DEBUG"] = "0"  # as deployed; make run's runserver keeps DEBUG on
+        env["HEDANG_DEBUG"] = "0"  # as deployed; make run keeps DEBUG on
     reset_database(args.database_url)
     subprocess.run(["redis-cli", "-u", args.redis, "flushdb"], capture_output=True)
     manage(env, "migrate", "-v0")
@@ -323,9 +326,13 @@ def run_once(args, work: Path, jobs: list[Job]) -> dict:
         values = sorted(values)
         return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
-    gunicorn = f"gunicorn {args.workers}×{args.threads} gthread"
+    label = {
+        "makerun": "gunicorn 3×4 gthread (make run)",
+        "runserver": "runserver",
+        "gunicorn": f"gunicorn {args.workers}×{args.threads} gthread, DEBUG off",
+    }
     return {
-        "server": "runserver (make run)" if args.current == "runserver" else gunicorn,
+        "server": label[args.current],
         "requests": len(results),
         "wall_s": round(wall, 1),
         "filed_per_s": round(len(created) / wall, 1),

@@ -298,9 +298,12 @@ NOTES = [
     "the ratio to the floor there is the fixed ~0.1–0.2 ms of Python around the query "
     "(parsing, loading 20 documents, snippets), not engine work.",
     "- A 2-character phrase is a single token: bm25 ranking must visit every item that "
-    "contains it, in the engine floor as in ours, so the time grows with the number of "
-    'matches ("median total"). The region/city filter is part of the FTS5 query (agency '
-    "tokens), so it shrinks that work and the total stays exact.",
+    "contains it, so the floor's time grows with the number of matches. Ours counts the "
+    "matches only up to 20,001 (`HEDANG_SEARCH_RANK_LIMIT`): up to 20,000 it ranks by bm25 "
+    "and the total is exact; above, it returns exact names first, then the newest items "
+    "(FTS5 walks the doclist in rowid order and stops after one page), and the total reads "
+    '"20,000 or more" (`total_exact: false`). "median total" is what ours reports. The '
+    "region/city filter is part of the FTS5 query (agency tokens), so it shrinks that work.",
     "- Facets are counted only up to 20,000 matches (`HEDANG_SEARCH_FACET_LIMIT`); above, "
     "every backend returns none (the caller should invite the user to narrow the search).",
     "- 1-character queries are prefix queries on the bigrams (no extra unigram index).",
