@@ -288,3 +288,14 @@ class StationForm(WagtailAdminModelForm):
     def save(self, commit=True):
         self.instance.default_household = getattr(self, "default_household", None)
         return super().save(commit=commit)
+
+
+def record_denied_household(request, form, **detail) -> None:
+    """The 越权访问 entry for a household the form was asked for that the user may not see."""
+    from archive.models import Household
+    from archive.views.access import record_denied
+
+    if form.denied_household_id is not None:
+        record_denied(
+            request, Household, form.denied_household_id, reason="out_of_scope_or_missing", **detail
+        )

@@ -24,6 +24,7 @@ from PIL import Image
 from archive.models import File, Item
 from archive.storage import read_blob
 from ingest import sniff
+from scanning.quality import master_pages
 
 RENDER_DPI = 300
 # A scan fills its page; a logo or a signature image on a typed page does not.
@@ -101,7 +102,7 @@ def item_page_images(item: Item) -> Export:
     """The item's page images in page order, as masters. Only filed items (with a 档号)."""
     if not item.archive_number:
         raise ExportError("该件尚未归档（没有档号），不能按档号导出页图像")
-    pages = _from_page_image_files(item) or _from_original(item)
+    pages = _from_page_image_files(item) or _own_pages(item, _from_original(item))
     if not pages:
         raise ExportError("该件没有页图像，也没有可导出的原件")
     stem = safe_stem(item.archive_number)
@@ -120,6 +121,15 @@ def item_page_images(item: Item) -> Export:
 
 
 Page = tuple[bytes, str, str]  # data, media type, source
+
+
+def _own_pages(item: Item, pages: list[Page]) -> list[Page]:
+    """Only the item's own pages of its original: a part of a scanned stack shares the
+    stack's original, and blank duplex backs left out at ingest are not the item's pages."""
+    masters = master_pages(item)
+    if masters is None or len(pages) <= 1:
+        return pages
+    return [pages[n - 1] for n in masters if 0 < n <= len(pages)]
 
 
 def _from_page_image_files(item: Item) -> list[Page]:

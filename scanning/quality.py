@@ -66,17 +66,56 @@ def item_page_images(item) -> list[Image.Image | None]:
     return frames
 
 
+def master_pages(item) -> list[int] | None:
+    """The pages of the item's original that are the item's pages, in order, when they are
+    not simply all of them: one part of a scanned stack, or a duplex scan whose blank backs
+    were left out at ingest. None: every page of the original, in order."""
+    checked = item.fields.get("page_quality") or {}
+    if checked.get("kept") and (checked.get("dropped") or "part" in checked):
+        return list(checked["kept"])
+    source = item.fields.get("source") or {}
+    if source.get("first_page") and source.get("last_page"):
+        return list(range(source["first_page"], source["last_page"] + 1))
+    return None
+
+
+def _access_images(item) -> list[Image.Image | None] | None:
+    """The scans in the item's access copy, when ingest made it from part of the original:
+    those are the item's pages, straightened (so the skew measured is what deskew left)."""
+    from archive.models import File
+    from archive.storage import read_blob
+
+    access = item.files.filter(role=File.Role.ACCESS, media_type="application/pdf").first()
+    if access is None or master_pages(item) is None:
+        return None
+    return pdf_page_images(read_blob(access.sha256))
+
+
 def check_item(item, *, duplex: bool = False, save: bool = True) -> dict[str, Any]:
-    """Check every scanned page of ``item``; keep the summary in ``item.fields["page_quality"]``."""
-    images = item_page_images(item)
+    """Check every scanned page of ``item``; keep the summary in ``item.fields["page_quality"]``.
+
+    For an item made of part of its original (a stack part, blank backs left out) the pages
+    checked are its own, from its access copy, numbered as the original's pages; what ingest
+    left out stays recorded as left out (``duplex`` does not apply again)."""
+    images = _access_images(item)
+    masters = master_pages(item) if images is not None else None
+    if images is None:
+        images = item_page_images(item)
     results = []
-    for number, image in enumerate(images, start=1):
+    for index, image in enumerate(images):
+        number = masters[index] if masters and index < len(masters) else index + 1
         if image is None:
             results.append(PageQuality(number=number, dpi=0.0))
             continue
-        results.append(check_page(image, number, duplex_back=duplex and number % 2 == 0))
+        back = duplex and masters is None and number % 2 == 0
+        results.append(check_page(image, number, duplex_back=back))
     result = summary(results)
     result["scanned"] = sum(image is not None for image in images)
+    if masters is not None:
+        before = item.fields.get("page_quality") or {}
+        for key in ("dropped", "profile", "part"):
+            if before.get(key):
+                result[key] = before[key]
     if save:
         from archive.models import Item
 

@@ -16,7 +16,7 @@ from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny, record_denied
 from archive.views.hooks import extra_buttons
 from ingest import review
-from ingest.forms import ReviewForm
+from ingest.forms import ReviewForm, record_denied_household
 from ingest.views.common import INGEST_PERMISSION, REVIEW_PERMISSION, IngestView
 
 IDENTIFIER_LABELS = (
@@ -108,14 +108,7 @@ class ReviewItemView(IngestView):
             else:
                 messages.success(request, f"已归档：{item.archive_number}　{item.title}")
                 return self._next()
-        if form.denied_household_id is not None:
-            record_denied(
-                request,
-                Household,
-                form.denied_household_id,
-                reason="out_of_scope_or_missing",
-                item=self.item.pk,
-            )
+        record_denied_household(request, form, item=self.item.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def _next(self):

@@ -7,10 +7,8 @@ from django.db import transaction
 from django.shortcuts import redirect
 
 from archive import audit
-from archive.models import Household
-from archive.views.access import record_denied
 from ingest import pipeline
-from ingest.forms import UploadForm
+from ingest.forms import UploadForm, record_denied_household
 from ingest.models import Batch, Document
 from ingest.tasks import enqueue
 from ingest.views.common import IngestView, batch_url
@@ -36,14 +34,7 @@ class UploadView(IngestView):
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         if not form.is_valid():
-            if form.denied_household_id is not None:
-                record_denied(
-                    request,
-                    Household,
-                    form.denied_household_id,
-                    reason="out_of_scope_or_missing",
-                    field="household_id_number",
-                )
+            record_denied_household(request, form, field="household_id_number")
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if request.user.agency_id is None:
             form.add_error(None, "您的账号未分配核对机构，不能提交文件")

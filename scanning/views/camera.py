@@ -23,9 +23,9 @@ from django.utils import timezone
 from archive import audit
 from archive.masking import shown_id_number
 from archive.models import Household
-from archive.views.access import get_visible_or_deny, record_denied
+from archive.views.access import get_visible_or_deny
 from ingest import pipeline, scanprep, sniff
-from ingest.forms import UploadForm
+from ingest.forms import UploadForm, record_denied_household
 from ingest.models import Batch, Document, Station
 from ingest.stacks import join_page_images
 from ingest.tasks import enqueue
@@ -133,13 +133,7 @@ class CameraCaptureView(IngestView):
         form = CameraForm(request.POST, user=user)
         if not form.is_valid():
             if form.denied_household_id is not None:
-                record_denied(
-                    request,
-                    Household,
-                    form.denied_household_id,
-                    reason="out_of_scope_or_missing",
-                    field="household_id_number",
-                )
+                record_denied_household(request, form, field="household_id_number")
                 raise CaptureRefused(HOUSEHOLD_NOT_FOUND, status=404)
             raise CaptureRefused(_form_errors(form))
         if user.agency_id is None:

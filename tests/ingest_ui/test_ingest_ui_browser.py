@@ -15,6 +15,7 @@ import threading
 
 import pytest
 
+from tests.broker import own_broker
 from tests.browser import needs_chromium
 from tests.ingest.conftest import scan_page
 
@@ -51,45 +52,13 @@ def home_visit_scan(household, *lines: str) -> bytes:
     )
 
 
-def _reset_pools(app) -> None:
-    app._pool = None  # as Celery does after a fork: connections are made anew from conf
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def isolated_broker(tmp_path):
-    """The Celery app, with a broker of this test's own.
-
-    On the embedded filesystem:// broker the folders are moved under tmp_path, so a stack
-    running on the same data directory (``make run``) neither takes these tasks nor loses
-    its own. On Redis (``make test-postgres``, a test-only database) the queues are emptied.
-    """
+    """The Celery app, with a broker of this test's own (tests/broker.py)."""
     from config import celery_app
 
-    conf = celery_app.conf
-    if not conf.broker_url.startswith("filesystem"):
-        with celery_app.connection_for_write() as connection:
-            for queue in ("celery", "ocr"):
-                connection.default_channel.queue_purge(queue)
+    with own_broker(tmp_path):
         yield celery_app
-        return
-    saved = conf.broker_transport_options
-    folders = {sub: tmp_path / "broker" / sub for sub in ("out", "processed", "control")}
-    for folder in folders.values():
-        folder.mkdir(parents=True)
-    conf.broker_transport_options = {
-        **saved,
-        "data_folder_in": str(folders["out"]),
-        "data_folder_out": str(folders["out"]),
-        "processed_folder": str(folders["processed"]),
-        "control_folder": str(folders["control"]),
-    }
-    _reset_pools(celery_app)
-    try:
-        yield celery_app
-    finally:
-        conf.broker_transport_options = saved
-        _reset_pools(celery_app)
 
 
 def test_upload_two_scans_processed_by_a_real_celery_worker(

@@ -195,6 +195,20 @@ def test_review_page_shows_pages_identifiers_and_visible_candidates(
     assert AuditEntry.objects.filter(action="view", object_id=str(item.pk)).exists()
 
 
+def test_review_page_shows_the_page_quality_warnings(
+    login, make_user, make_household, make_review_item
+):
+    from archive.models import Item
+
+    item = make_review_item(make_household("420102", "张伟"))
+    warning = "第 1 页分辨率 250 dpi，低于 300 dpi：小字或密集文字应以 300 dpi 扫描"
+    fields = {**item.fields, "page_quality": {"warnings": [warning], "dropped": []}}
+    Item.objects.filter(pk=item.pk).update(fields=fields)
+    page = login(make_user("420102")).get(reverse("ingest:review", args=[item.pk]))
+    assert warning in page.content.decode()
+    assert 'data-testid="page-quality-warnings"' in page.content.decode()
+
+
 def test_masked_ids_for_a_role_without_full_id_permission(
     login, make_user, make_household, make_review_item
 ):

@@ -11,6 +11,8 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFont
 
+from tests.broker import own_broker
+
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 
 
@@ -72,31 +74,6 @@ def pdf_page_renders(pdf: bytes, scale: float = 1.0) -> list[Image.Image]:
 
 @pytest.fixture
 def isolated_broker(tmp_path):
-    """The Celery app with filesystem broker folders of this test's own (as in
-    tests/ingest_ui), so enqueued tasks land where the test can read them and nowhere else.
-    Yields the folder messages are written to, or None on any other broker."""
-    from config import celery_app
-
-    conf = celery_app.conf
-    if not conf.broker_url.startswith("filesystem"):
-        yield None
-        return
-    saved = conf.broker_transport_options
-    folders = {sub: tmp_path / "broker" / sub for sub in ("out", "processed", "control")}
-    for folder in folders.values():
-        folder.mkdir(parents=True)
-    conf.broker_transport_options = {
-        **saved,
-        "data_folder_in": str(folders["out"]),
-        "data_folder_out": str(folders["out"]),
-        "processed_folder": str(folders["processed"]),
-        "control_folder": str(folders["control"]),
-    }
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        yield folders["out"]
-    finally:
-        conf.broker_transport_options = saved
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+    """The folder enqueued tasks land in (tests/broker.py), or None on any other broker."""
+    with own_broker(tmp_path) as folder:
+        yield folder
