@@ -78,7 +78,14 @@ ROLES: dict[str, tuple[list[str], list[str]]] = {
     "档案管理员": (ARCHIVING + [FULL_ID], [ADMIN_ACCESS, *INGEST]),
     "监督检查": (READ_ALL + [AUDIT_LOG], [ADMIN_ACCESS]),
     "平台接口": (
-        ["view_household", "add_household", "change_household", "add_case", "add_item"],
+        [
+            "view_household",
+            "add_household",
+            "change_household",
+            "add_case",
+            "add_item",
+            "verify_signatures",
+        ],
         [],
     ),
 }

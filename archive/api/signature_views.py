@@ -46,6 +46,7 @@ def file_signatures(stored: File) -> dict:
         "原件与签章副本中的每个签名：是否完整（intact）、是否被篡改（tampered）、"
         "是否可信（trusted，证书链通向配置的信任根或本档案馆的签章证书）。"
         "打印件（带归档章、已重写）不在其列。查看记入操作日志。"
+        "平台接口令牌可查看本辖区内件的校验结果（不能下载文件）。"
     ),
     parameters=[ITEM_KEY],
     responses={200: ItemSignaturesSerializer},
@@ -55,7 +56,10 @@ class ItemSignaturesView(ScopedViewMixin, GenericAPIView):
     model = Item
     lookup_field = "archive_number"
     lookup_url_kwarg = "key"
-    permission_classes = [IsAuthenticated, require("archive.view_item", "archive.view_file")]
+    permission_classes = [
+        IsAuthenticated,
+        require("archive.view_item", "archive.view_file") | require("archive.verify_signatures"),
+    ]
     serializer_class = ItemSignaturesSerializer
     pagination_class = None
     filter_backends: list = []

@@ -152,6 +152,9 @@ class Item(models.Model):
         verbose_name = "件"
         verbose_name_plural = "件"
         ordering = ["-created_at"]
+        # The platform reads back what the archive says of the signatures of what it pushed,
+        # without being able to read the files themselves.
+        permissions = [("verify_signatures", "查看签名校验结果")]
         constraints = [
             models.UniqueConstraint(
                 fields=["class_key", "item_number"],
