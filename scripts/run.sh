@@ -119,6 +119,9 @@ fi
 
 mkdir -p "$LOG_DIR"
 export PYTHONUNBUFFERED=1
+# DEBUG off unless asked for (HEDANG_DEBUG=1): it keeps every SQL query of a long-lived
+# worker in memory, shows tracebacks to users and costs a sixth of a push's CPU time.
+export HEDANG_DEBUG="${HEDANG_DEBUG:-0}"
 
 # Read the demo logins now, before the workers hold the database.
 logins="$("$PY" manage.py seed_demo --print-logins 2>&1)" ||

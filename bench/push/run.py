@@ -8,7 +8,7 @@ A fresh installation in a temporary data directory, on PostgreSQL
 (``--redis``: the broker and the per-token rate-limit counters). The web server is started
 as ``make run`` starts it (``makerun``: gunicorn, 3 workers × 4 threads, as scripts/run.sh),
 with ``manage.py runserver`` (threaded) or with gunicorn as deployed (``--workers``,
-``--threads``, DEBUG off). Each client
+``--threads``); DEBUG off as make run sets it. Each client
 has its own platform token and pushes signed report PDFs (made before timing, signed by a
 bench CA the server trusts); the duplicates are the same bytes again, half of them pushed
 right next to their original by another client, so they race it.
@@ -291,8 +291,7 @@ def run_once(args, work: Path, jobs: list[Job]) -> dict:
         "HEDANG_LOG_LEVEL": "ERROR",
         "PYTHONUNBUFFERED": "1",
     }
-    if args.current == "gunicorn":
-        env["HEDANG_DEBUG"] = "0"  # as deployed; make run keeps DEBUG on
+    env["HEDANG_DEBUG"] = "0"  # as deployed, and as make run starts it
     reset_database(args.database_url)
     subprocess.run(["redis-cli", "-u", args.redis, "flushdb"], capture_output=True)
     manage(env, "migrate", "-v0")
@@ -329,7 +328,7 @@ def run_once(args, work: Path, jobs: list[Job]) -> dict:
     label = {
         "makerun": "gunicorn 3×4 gthread (make run)",
         "runserver": "runserver",
-        "gunicorn": f"gunicorn {args.workers}×{args.threads} gthread, DEBUG off",
+        "gunicorn": f"gunicorn {args.workers}×{args.threads} gthread",
     }
     return {
         "server": label[args.current],
