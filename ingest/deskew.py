@@ -132,17 +132,3 @@ def encode_frame(image: Image.Image, dpi: tuple[int, int]) -> bytes:
 def frame_dpi(image: Image.Image) -> tuple[int, int]:
     dpi = image.info.get("dpi") or (300, 300)
     return tuple(round(float(d)) or 300 for d in dpi[:2])
-
-
-def deskewed_frames(data: bytes) -> tuple[list[bytes], list[float]]:
-    """Every frame of an image file, straightened, as PNG (grey, bilevel) or JPEG (colour)."""
-    frames, angles = [], []
-    with Image.open(io.BytesIO(data)) as img:
-        for index in range(getattr(img, "n_frames", 1)):
-            img.seek(index)
-            frame = img.copy()
-            frame.info["dpi"] = img.info.get("dpi", (300, 300))
-            straight, angle = deskew(frame)
-            frames.append(encode_frame(straight, frame_dpi(frame)))
-            angles.append(angle)
-    return frames, angles

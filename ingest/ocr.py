@@ -17,7 +17,6 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
-from ingest.deskew import deskewed_frames
 from ingest.sniff import IMAGE_TYPES, PDF, pdf_page_texts
 
 SKIPPED_MARK = "[OCR skipped on page"
@@ -50,16 +49,13 @@ class OcrOutput:
     pages: tuple[dict | None, ...] = ()
 
 
-def to_pdf(data: bytes, media_type: str, *, deskew: bool = False) -> bytes:
-    """Images become a PDF page each at their own resolution (straightened first when asked);
-    PDFs pass unchanged."""
+def to_pdf(data: bytes, media_type: str) -> bytes:
+    """Images become a PDF page each at their own resolution; PDFs pass unchanged. (Ingest
+    straightens scans before this, in ingest.scanprep.)"""
     if media_type == PDF:
         return data
     if media_type not in IMAGE_TYPES:
         raise ValueError(f"无法转换为 PDF：{media_type}")
-    if deskew:
-        frames, _angles = deskewed_frames(data)
-        return img2pdf.convert(*frames, rotation=img2pdf.Rotation.ifvalid)
     try:
         return img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid)
     except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):

@@ -138,7 +138,7 @@ def step_breakdown(tiff: Path) -> dict[str, float]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from ingest import ocr, sniff
+    from ingest import ocr, scanprep, sniff
 
     data = tiff.read_bytes()
     times = {}
@@ -146,8 +146,8 @@ def step_breakdown(tiff: Path) -> dict[str, float]:
     sniffed = sniff.sniff(tiff.name, data)
     times["sniff"] = time.perf_counter() - t
     t = time.perf_counter()
-    pdf = ocr.to_pdf(data, sniffed.media_type, deskew=True)
-    times["deskew + normalise (OpenCV, img2pdf)"] = time.perf_counter() - t
+    pdf = scanprep.prepare(data, sniffed.media_type).pdf
+    times["page checks + deskew + normalise (OpenCV, img2pdf)"] = time.perf_counter() - t
     t = time.perf_counter()
     output = ocr.run_ocr(pdf, has_text=False, deskew=False)
     times["ocrmypdf (OCR, rotate, PDF/A)"] = time.perf_counter() - t

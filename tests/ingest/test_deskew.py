@@ -2,9 +2,10 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from ingest.deskew import deskew, deskewed_frames, estimate_skew
+from ingest.deskew import deskew, estimate_skew
+from ingest.pdfscans import pdf_page_images
+from ingest.scanprep import prepare
 from tests.synthetic import make_households, render_form
 from tests.synthetic.degrade import skew
 
@@ -33,7 +34,8 @@ def test_frames_keep_count_mode_and_resolution(pages):
     frames = [skew(pages["plain"], 1.0).convert("L"), pages["home_visit"].convert("1")]
     buf = io.BytesIO()
     frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:], dpi=(150, 150))
-    out, angles = deskewed_frames(buf.getvalue())
-    assert len(out) == 2 and angles[0] == pytest.approx(-1.0, abs=0.1)
-    with Image.open(io.BytesIO(out[0])) as first:
-        assert round(first.info["dpi"][0]) == 150 and first.mode == "L"
+    prepared = prepare(buf.getvalue(), "image/tiff")
+    assert prepared.straightened and prepared.measures[0].corrected == pytest.approx(-1.0, abs=0.1)
+    first, second = pdf_page_images(prepared.pdf)
+    assert round(first.info["dpi"][0]) == 150 and first.mode == "L"
+    assert second is not None
