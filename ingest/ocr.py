@@ -1,4 +1,5 @@
-"""Steps 2–3: normalise to PDF, then OCR with ocrmypdf.
+"""Normalise to PDF, then OCR with ocrmypdf (scans are checked and straightened before, in
+ingest.scanprep).
 
 ocrmypdf runs as a subprocess: a page that hangs or a worker that is killed cannot leave the
 worker's own process in a bad state, and the time limit is enforced from outside.
@@ -81,7 +82,7 @@ def run_ocr(
 ) -> OcrOutput:
     """OCR every page without text; pages that already carry text are kept as they are.
 
-    ``deskew=False`` when the pages were straightened already (ingest.deskew).
+    ``deskew=False`` when the pages were straightened already (ingest.scanprep).
     """
     existing = pdf_page_texts(pdf)
     if has_text and all(t.strip() for t in existing):

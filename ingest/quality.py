@@ -120,7 +120,7 @@ class PageQuality:
 # --------------------------------------------------------------------------- measuring
 
 
-def _image(source) -> Image.Image:
+def open_image(source) -> Image.Image:
     if isinstance(source, Image.Image):
         return source
     if isinstance(source, bytes | bytearray):
@@ -263,7 +263,7 @@ def check_page(
 ) -> PageQuality:
     """The quality of one page image (bytes, a path or a PIL image), measured as it is."""
     try:
-        image = _image(source)
+        image = open_image(source)
         image.load()
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         return unreadable(number, exc)

@@ -14,27 +14,7 @@ from typing import Any
 from PIL import Image
 
 from ingest.pdfscans import pdf_page_images
-from ingest.quality import (  # noqa: F401 - the checks, for callers that know them from here
-    BLANK_INK_RATIO,
-    COLOUR_NAMES,
-    FLAGGED,
-    GOOD_DPI,
-    LEVEL_NAMES,
-    MAX_SKEW,
-    MIN_DPI,
-    REFUSED,
-    WARNING,
-    Finding,
-    PageQuality,
-    Profile,
-    _image,
-    check_page,
-    check_pages,
-    is_duplex_back,
-    kept_pages,
-    page_dpi,
-    summary,
-)
+from ingest.quality import PageQuality, check_page, open_image, summary
 
 # --------------------------------------------------------------------------- items
 
@@ -47,7 +27,7 @@ def item_page_images(item) -> list[Image.Image | None]:
 
     files = list(item.files.filter(role=File.Role.PAGE_IMAGE).order_by("page_number", "pk"))
     if files:
-        return [_image(read_blob(f.sha256)) for f in files]
+        return [open_image(read_blob(f.sha256)) for f in files]
     original = item.files.filter(role=File.Role.ORIGINAL).order_by("pk").first()
     if original is None:
         return []

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from archive import audit
 from archive.models import Item
 from archive.views.access import AuditedAccessMixin, get_visible_or_deny
+from ingest import quality as checks
 from scanning import quality
 
 
@@ -66,10 +67,10 @@ class ItemQualityView(AuditedAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             item=self.item,
             report=stored,
             pages=stored.get("pages", []),
-            level_names={**quality.LEVEL_NAMES, "ok": "合格"},
-            colour_names=quality.COLOUR_NAMES,
+            level_names={**checks.LEVEL_NAMES, "ok": "合格"},
+            colour_names=checks.COLOUR_NAMES,
             profile=stored.get("profile") or {},
-            profile_colour=quality.COLOUR_NAMES.get(
+            profile_colour=checks.COLOUR_NAMES.get(
                 (stored.get("profile") or {}).get("colour_mode")
             ),
             may_check=self.request.user.has_perm("archive.change_item"),

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from scanning import quality
+from ingest import quality
 from tests.synthetic import make_households, render_form
 from tests.synthetic.degrade import degrade, downsample, skew
 
