@@ -333,8 +333,10 @@ def _title(household, subtype, document) -> str:
     return f"{subtype.name if subtype else '未识别材料'}（{document.original_name}）"[:300]
 
 
-def _attach_files(item: Item, document: Document) -> None:
-    File.objects.create(
+def attach_original(item: Item, document: Document) -> File:
+    """The document's stored original, as the item's original file (shared by every part of a
+    split stack)."""
+    return File.objects.create(
         item=item,
         role=File.Role.ORIGINAL,
         sha256=document.sha256,
@@ -342,6 +344,10 @@ def _attach_files(item: Item, document: Document) -> None:
         media_type=document.media_type,
         original_name=document.original_name,
     )
+
+
+def _attach_files(item: Item, document: Document) -> None:
+    attach_original(item, document)
     access = read_blob(document.ocr_sha256) if document.ocr_sha256 else read_blob(document.sha256)
     if document.ocr_sha256 and document.ocr_sha256 != document.sha256:
         File.objects.create(

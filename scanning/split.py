@@ -4,7 +4,7 @@
 the sheets propose (``fields["proposed_split"]``). ``confirm_split`` takes the archivist's
 parts (page ranges, household, subtype) and the pages that are separator sheets, checks all of
 it, then in one transaction files one item per part exactly as a certain stack would have been
-filed (``scanning.stack._part_item``), and retires the whole-stack review item, which was never
+filed (``scanning.stack.part_item``), and retires the whole-stack review item, which was never
 filed and has no 档号. The retirement is one entry in the operation log.
 """
 
@@ -19,14 +19,11 @@ from django.utils import timezone
 from archive import audit
 from archive.filing import FilingError, file_item
 from archive.models import File, Household, Item, Subtype
-from archive.storage import read_blob
-from ingest import ocr, pipeline, sniff
+from ingest import pipeline
 from ingest.models import Batch, Document
 from ingest.review import usable_subtypes
 from scanning.separators import Part
-
-# Private on purpose in scanning.stack; importing it keeps one way of cutting a part.
-from scanning.stack import _part_item
+from scanning.stack import part_item, stack_pdf
 
 
 class SplitError(ValueError):
@@ -151,12 +148,6 @@ def _validate(
     return sorted(chosen, key=lambda c: c[0].first_page)
 
 
-def _stack_pdf(document: Document) -> bytes:
-    # The same PDF the splitter read the sheets from: the OCR'd copy, else the original.
-    data = read_blob(document.ocr_sha256 or document.sha256)
-    return ocr.to_pdf(data, sniff.PDF if document.ocr_sha256 else document.media_type)
-
-
 def _file_parts(
     item: Item,
     document: Document,
@@ -165,7 +156,7 @@ def _file_parts(
     user,
     request,
 ) -> list[Item]:
-    pdf = _stack_pdf(document)
+    pdf = stack_pdf(document)
     # As if the stack had been certain when it came in: undated parts take the ingest day.
     today = timezone.localdate(item.created_at)
     stamp = {
@@ -174,7 +165,7 @@ def _file_parts(
     }
     items = []
     for sheet, household, subtype in chosen:
-        new = _part_item(document, document.batch, today, sheet, pdf, household, subtype)
+        new = part_item(document, document.batch, today, sheet, pdf, household, subtype)
         new.status_detail = f"人工确认拆分：{user}"
         new.fields = {**new.fields, "review": {**stamp, "split_of": item.pk}}
         file_item(new)  # saves everything set above

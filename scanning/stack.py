@@ -37,8 +37,7 @@ class SeparatorSheets:
 
     @staticmethod
     def detect(document: Document) -> tuple[bytes, Plan] | None:
-        access = read_blob(document.ocr_sha256 or document.sha256)
-        pdf = ocr.to_pdf(access, sniff.PDF if document.ocr_sha256 else document.media_type)
+        pdf = stack_pdf(document)
         try:
             codes = read_page_codes(pdf, document.page_texts)
         except pdfium.PdfiumError:  # the pipeline files what it cannot look into as one item
@@ -54,12 +53,18 @@ class SeparatorSheets:
         if not stack.certain:
             return [_review(document, batch, today, stack)], False
         items = [
-            _part_item(document, batch, today, part, pdf, *targets[i])
+            part_item(document, batch, today, part, pdf, *targets[i])
             for i, part in enumerate(stack.parts)
         ]
         for item in items:
             file_item(item)
         return items, True
+
+
+def stack_pdf(document: Document) -> bytes:
+    """The stack as the splitter reads it: the OCR'd copy, else the original, as a PDF."""
+    data = read_blob(document.ocr_sha256 or document.sha256)
+    return ocr.to_pdf(data, sniff.PDF if document.ocr_sha256 else document.media_type)
 
 
 def _resolve(stack: Plan, batch: Batch) -> list[tuple[Household | None, Subtype | None]]:
@@ -111,7 +116,7 @@ def part_pdf(pdf: bytes, first_page: int, last_page: int) -> bytes:
     return buf.getvalue()
 
 
-def _part_item(
+def part_item(
     document: Document,
     batch: Batch,
     today: dt.date,
@@ -154,14 +159,7 @@ def _part_item(
             ),
         },
     )
-    File.objects.create(
-        item=item,
-        role=File.Role.ORIGINAL,
-        sha256=document.sha256,
-        size=document.size,
-        media_type=document.media_type,
-        original_name=document.original_name,
-    )
+    pipeline.attach_original(item, document)
     access = part_pdf(pdf, part.first_page, part.last_page)
     blob = store_bytes(access)
     File.objects.create(

@@ -28,6 +28,7 @@ from archive.api.item_serializers import ItemDetailSerializer, ItemSummarySerial
 from archive.api.permissions import ModelPermissions, require
 from archive.models import File, Item
 from archive.storage import open_blob
+from archive.views.items import EVIDENCE_ROLES, evidence_name
 
 ITEM_KEY = OpenApiParameter(
     "key",
@@ -137,10 +138,8 @@ def _download_name(item: Item, stored: File) -> str:
     suffix = suffix or mimetypes.guess_extension(stored.media_type) or ""
     if stored.page_number:
         return f"{base}-{stored.page_number:04d}{suffix}"
-    if stored.role in (File.Role.PHOTO, File.Role.VIDEO):
-        # Home-visit evidence is numbered per kind, in upload order: ``…-0001-入户照片02.jpg``.
-        number = File.objects.filter(item=item, role=stored.role, pk__lte=stored.pk).count()
-        return f"{base}-入户{stored.get_role_display()}{number:02d}{suffix}"
+    if stored.role in EVIDENCE_ROLES:
+        return evidence_name(stored)
     if stored.role == File.Role.ORIGINAL:
         return f"{base}{suffix}"
     return f"{base}-{stored.role}{suffix}"
