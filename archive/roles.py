@@ -100,11 +100,29 @@ def _permission(label: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def contributed_permissions() -> dict[str, list[str]]:
+    """Permissions that apps above archive add to roles (and roles they add).
+
+    archive imports no other app: an app's ``AppConfig`` declares
+    ``hedang_role_permissions = {"档案管理员": ["loans.approve_loan", …], "新角色": […]}`` and
+    every migrate merges it here, so each app keeps its own permissions beside its models.
+    """
+    from django.apps import apps
+
+    merged: dict[str, list[str]] = {}
+    for config in apps.get_app_configs():
+        for role, labels in getattr(config, "hedang_role_permissions", {}).items():
+            merged.setdefault(role, []).extend(labels)
+    return merged
+
+
 def ensure_roles() -> None:
-    for name, (archive_codenames, others) in ROLES.items():
+    contributed = contributed_permissions()
+    for name in [*ROLES, *(r for r in contributed if r not in ROLES)]:
+        archive_codenames, others = ROLES.get(name, ([], []))
         group, _ = Group.objects.get_or_create(name=name)
         perms = [_permission(f"archive.{c}") for c in archive_codenames]
-        perms += [_permission(label) for label in others]
+        perms += [_permission(label) for label in [*others, *contributed.get(name, [])]]
         group.permissions.set(perms)
 
 

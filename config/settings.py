@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "scanning",
     "search",
     "retention",
+    "loans",
+    "consistency",
+    "accounts",
     "archive.users_app.HedangUsersAppConfig",
     "wagtail.snippets",
     # Not used for archive files, but the admin's base template reverses their admin API

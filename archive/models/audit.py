@@ -37,6 +37,24 @@ class AuditEntry(models.Model):
         EXPORT = "export", "导出"
         REJECT = "reject", "拒收"
         FAIL = "fail", "处理失败"
+        # Added for the loans, retention, consistency and accounts apps (one migration).
+        REQUEST = "request", "申请"
+        APPROVE = "approve", "批准"
+        REFUSE = "refuse", "驳回"
+        ISSUE = "issue", "发放"
+        RETURN = "return", "归还"
+        RESOLVE = "resolve", "处理"
+        HOLD = "hold", "冻结"
+        RELEASE = "release", "解冻"
+        APPRAISE = "appraise", "鉴定"
+        DESTROY = "destroy", "销毁"
+        CHECK = "check", "检查"
+        CORRECT = "correct", "更正"
+        ALARM = "alarm", "告警"
+        LOCKOUT = "lockout", "锁定"
+        UNLOCK = "unlock", "解锁"
+        BACKUP = "backup", "备份"
+        RESTORE = "restore", "恢复"
 
     timestamp = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(

@@ -1,0 +1,5 @@
+"""/api/v1/ endpoints of the loans app (mounted by config/urls.py before archive's catch-all)."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
