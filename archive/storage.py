@@ -21,6 +21,10 @@ class StorageIntegrityError(RuntimeError):
     """What was read back from storage is not what was written."""
 
 
+class BlobLocked(RuntimeError):
+    """The blob is under an S3 Object Lock (retention or legal hold): it cannot be deleted."""
+
+
 @dataclass(frozen=True)
 class StoredBlob:
     sha256: str
@@ -110,3 +114,43 @@ def _check_existing(storage: Storage, name: str, sha256: str, size: int) -> None
         elif now - settled_since >= SETTLE_SECONDS:
             raise StorageIntegrityError(f"已存副本与哈希不符：{name}")
         time.sleep(0.05)
+
+
+def destroy_blob(sha256: str) -> int:
+    """Delete every stored copy of a blob (on S3 every object version and delete marker).
+
+    The one exception to write-once storage, used only by an executed destruction batch
+    (retention). Refuses with :class:`BlobLocked`, deleting nothing, while any version is
+    under Object Lock; S3 itself refuses too. Returns the number of objects removed.
+    """
+    storage = archive_storage()
+    name = blob_name(sha256)
+    connection = getattr(storage, "connection", None)
+    if connection is None:  # a file system: one file, no versions
+        if not storage.exists(name):
+            return 0
+        storage.delete(name)
+        return 1
+    client = connection.meta.client
+    bucket = storage.bucket_name
+    key = f"{storage.location.strip('/')}/{name}" if storage.location else name
+    versions = []
+    for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+        versions += [v for v in page.get("Versions", []) if v["Key"] == key]
+        versions += [m for m in page.get("DeleteMarkers", []) if m["Key"] == key]
+    now = time.time()
+    for version in versions:
+        if "ETag" not in version:
+            continue  # a delete marker carries no lock
+        head = client.head_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+        until = head.get("ObjectLockRetainUntilDate")
+        if head.get("ObjectLockLegalHoldStatus") == "ON" or (until and until.timestamp() > now):
+            raise BlobLocked(f"对象处于保留锁定期内，不能删除：{name}（至 {until}）")
+    from botocore.exceptions import ClientError
+
+    for version in versions:
+        try:
+            client.delete_object(Bucket=bucket, Key=key, VersionId=version["VersionId"])
+        except ClientError as exc:
+            raise BlobLocked(f"存储拒绝删除对象：{name}（{exc}）") from exc
+    return len(versions)

@@ -204,6 +204,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"ingest.tasks.ocr_document": {"queue": "ocr"}}
 CELERY_BEAT_SCHEDULE = {
     "ingest-recover-stalled": {"task": "ingest.tasks.recover_stalled", "schedule": 60.0},
+    # Once a day: items whose retention ran out join the appraisal list (nothing is deleted).
+    "retention-daily-sweep": {"task": "retention.tasks.daily_sweep", "schedule": 24 * 3600.0},
 }
 
 # --- API ----------------------------------------------------------------------------------
@@ -252,6 +254,14 @@ HEDANG_RETENTION_YEARS = 10
 HEDANG_RETENTION_CODE = "D10"
 # Retention counts from 1 January of the year after formation.
 HEDANG_RETENTION_START = "next_january"
+# Agencies that keep a category longer: {"report": 30}; categories not named keep
+# HEDANG_RETENTION_YEARS. An appraisal may extend single items beyond this.
+HEDANG_RETENTION_YEARS_BY_CATEGORY: dict[str, int] = {}
+# Working days (the 30-working-day review window of a report, §7) skip Saturdays and Sundays;
+# public holidays and the weekend days worked instead (调休) are listed here, "YYYY-MM-DD".
+HEDANG_PUBLIC_HOLIDAYS: list[str] = []
+HEDANG_EXTRA_WORKING_DAYS: list[str] = []
+HEDANG_REVIEW_WINDOW_WORKING_DAYS = 30
 
 # --- Ingest ---------------------------------------------------------------------------------
 HEDANG_OCR = {
