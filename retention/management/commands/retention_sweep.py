@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -32,28 +31,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         as_of = parse_day(options["as_of"]) if options["as_of"] else timezone.localdate()
-        out = sys.stdout if options["json"] else None
+        as_json = options["json"]
         held: list[str] = []
-        first = [True]
+        buffer: list[str] = []
+        state = {"started": False}
+
+        def flush() -> None:
+            if buffer:
+                prefix = "," if state["started"] else ""
+                self.stdout.write(prefix + ",".join(buffer), ending="")
+                state["started"] = True
+                buffer.clear()
 
         def on_due(row, reason) -> None:
             if reason is not None:
                 held.append(row.archive_number)
-            if out is not None:
-                out.write(
-                    ("" if first[0] else ",") + json.dumps(row.archive_number, ensure_ascii=False)
-                )
-                first[0] = False
+            if as_json:
+                buffer.append(json.dumps(row.archive_number, ensure_ascii=False))
+                if len(buffer) >= 5000:  # written in pieces while the rows stream
+                    flush()
 
-        if out is not None:
-            out.write('{"due":[')
+        if as_json:
+            self.stdout.write('{"due":[', ending="")
         due, n_held = sweep(as_of, on_due)
-        if out is not None:
-            out.write('],"held":' + json.dumps(held, ensure_ascii=False) + "}\n")
-            out.flush()
+        if as_json:
+            flush()
+            self.stdout.write('],"held":' + json.dumps(held, ensure_ascii=False) + "}")
         if options["record"]:
             fill_appraisal_list(as_of)
-        if out is None:
+        if not as_json:
             self.stdout.write(f"{as_of.isoformat()} 到期 {due} 件，其中冻结 {n_held} 件")
             for number in held:
                 self.stdout.write(f"  冻结：{number}")
