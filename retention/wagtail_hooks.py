@@ -1,0 +1,109 @@
+"""The retention screens in the Wagtail admin: URLs, a 保管与销毁 menu, the worklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import include, path, reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from retention import queries, urls
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_urls")
+def retention_urls():
+    return [path("retention/", include(urls, namespace="retention"))]
+
+
+_menu = Menu(
+    register_hook_name="register_retention_menu_item",
+    construct_hook_name="construct_retention_menu",
+)
+
+
+@hooks.register("register_retention_menu_item")
+def due_item():
+    return PermissionMenuItem(
+        "到期鉴定",
+        reverse("retention:index"),
+        name="retention-due",
+        icon_name="date",
+        order=1,
+        permission="retention.view_dueentry",
+    )
+
+
+@hooks.register("register_retention_menu_item")
+def holds_item():
+    return PermissionMenuItem(
+        "冻结管理",
+        reverse("retention:holds"),
+        name="retention-holds",
+        icon_name="lock",
+        order=2,
+        permission="retention.view_hold",
+    )
+
+
+@hooks.register("register_retention_menu_item")
+def batches_item():
+    return PermissionMenuItem(
+        "销毁批次",
+        reverse("retention:batches"),
+        name="retention-batches",
+        icon_name="bin",
+        order=3,
+        permission="retention.view_destructionbatch",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def retention_menu():
+    return SubmenuMenuItem("保管与销毁", _menu, name="retention", icon_name="date", order=400)
+
+
+@hooks.register("hedang_worklist")
+def retention_worklist(request) -> list[dict]:
+    """Items due for appraisal (archivists) and batches waiting for my approval or check."""
+    user = request.user
+    work = []
+    if user.has_perm("retention.appraise_item"):
+        from retention.models import DueEntry
+
+        pending = DueEntry.objects.visible_to(user).filter(state=DueEntry.State.PENDING)
+        count = pending.count()
+        if count:
+            first = pending.order_by("listed_on").values_list("listed_on", flat=True).first()
+            oldest = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+            work.append(
+                {
+                    "label": "到期待鉴定档案",
+                    "count": count,
+                    "url": reverse("retention:index"),
+                    "oldest": oldest,
+                }
+            )
+    waiting = queries.batches_waiting_for(user)
+    count = waiting.count()
+    if count:
+        oldest = waiting.order_by("proposed_at").values_list("proposed_at", flat=True).first()
+        work.append(
+            {
+                "label": "待我审批或监销的销毁批次",
+                "count": count,
+                "url": reverse("retention:batches"),
+                "oldest": oldest,
+            }
+        )
+    return work
