@@ -19,11 +19,15 @@ import search
 from archive import audit
 from archive.models import File, Item, Page, PrintTask
 from archive.storage import BlobLocked, destroy_blob, store_bytes
-from retention import pdfs
+from retention import pdfs, worm
 from retention.holds import held_sets
 from retention.models import AppraisalDecision, BatchItem, DestructionBatch, DueEntry, Supervision
+from retention.timer import add_years
 
 REQUIRED_SUPERVISORS = 2
+# The register and the report are kept permanently: on S3 they are locked (COMPLIANCE) for a
+# century, renewable; S3 has no "forever" retention.
+PERMANENT_YEARS = 100
 OPEN_STATES = (DestructionBatch.Status.DRAFT, DestructionBatch.Status.APPROVED)
 
 
@@ -233,6 +237,8 @@ def execute(
         batch.report_sha256 = store_bytes(pdfs.report_pdf(batch)).sha256
         batch.pending_blobs = purge
         batch.save()
+        for sha in (batch.register_sha256, batch.report_sha256):
+            worm.lock_blob(sha, add_years(timezone.localdate(), PERMANENT_YEARS))
         with audit.model_entries_suppressed():
             PrintTask.objects.filter(item_id__in=item_ids).update(file=None)
             Page.objects.filter(item_id__in=item_ids).delete()
@@ -310,6 +316,7 @@ def record_paper(
         when,
     )
     batch.report_sha256 = store_bytes(pdfs.report_pdf(batch)).sha256
+    worm.lock_blob(batch.report_sha256, add_years(timezone.localdate(), PERMANENT_YEARS))
     batch.save(update_fields=["paper_method", "paper_place", "paper_destroyed_at", "report_sha256"])
     audit.record(
         audit.Action.DESTROY,

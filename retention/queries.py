@@ -34,6 +34,7 @@ def chart_svg(per_year: list[tuple[int, int]], width: int = 720, height: int = 2
         return ""
     top = max(n for _y, n in per_year) or 1
     bar_w = max(8, min(48, (width - 60) // len(per_year) - 6))
+    width = min(width, 60 + len(per_year) * (bar_w + 6))  # a few years: a narrow chart
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="按年到期件数" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" class="hd-chart">'

@@ -118,3 +118,6 @@ def test_destruction_removes_every_version(locked_bucket, world):
     assert blob.sha256 not in bodies
     batch.refresh_from_db()
     assert batch.register_sha256 in bodies
+    head = client.head_object(Bucket=bucket, Key=blob_name(batch.register_sha256))
+    assert head["ObjectLockMode"] == "COMPLIANCE"
+    assert head["ObjectLockRetainUntilDate"].year >= dt.date.today().year + 99
