@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from archive.models import Item
-from retention.models import DestructionBatch, DueEntry, Hold
+from retention.models import AppraisalDecision, DestructionBatch, DueEntry, Hold
 from retention.timer import period_years
 
 
@@ -88,3 +88,13 @@ def batches_waiting_for(user):
             proposed_by=user
         ).exclude(supervisions__user=user)
     return waiting.distinct()
+
+
+def kept_decisions(user, limit: int = 50):
+    """The latest "keep" decisions the user may see, with the new due dates they set."""
+    return (
+        AppraisalDecision.objects.visible_to(user)
+        .filter(decision=AppraisalDecision.Decision.KEEP)
+        .select_related("item", "appraisal")
+        .order_by("-appraisal__created_at", "-pk")[:limit]
+    )

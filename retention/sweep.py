@@ -11,7 +11,7 @@ from django.utils import timezone
 from archive import audit
 from retention.holds import HeldSets, held_sets
 from retention.models import DueEntry
-from retention.timer import DueRow, due_queryset, iter_due, row_due_on
+from retention.timer import DueRow, due_date, due_queryset, iter_due, row_due_on
 
 
 def sweep(
@@ -51,7 +51,11 @@ def fill_appraisal_list(as_of: dt.date | None = None, batch: int = 5000) -> int:
     returned = DueEntry.objects.filter(state=DueEntry.State.KEPT).filter(
         item__in=due_queryset(as_of)
     )
-    added += returned.update(state=DueEntry.State.PENDING, listed_on=as_of)
+    for entry in returned.select_related("item"):
+        entry.state, entry.listed_on = DueEntry.State.PENDING, as_of
+        entry.due_on = due_date(entry.item) or entry.due_on
+        entry.save(update_fields=["state", "listed_on", "due_on"])
+        added += 1
     audit.record(
         audit.Action.CHECK,
         object_type="retention.DueEntry",

@@ -101,7 +101,17 @@ class DueView(RetentionApiView):
             object_repr="到期鉴定清单（接口）",
         )
         per_year = [{"year": y, "items": n} for y, n in queries.due_per_year(user)]
-        return Response({"due": rows, "per_year": per_year})
+        kept = [
+            {
+                "archive_number": d.item.archive_number,
+                "due_on": d.due_on.isoformat(),
+                "extra_years": d.extra_years,
+                "new_due_on": d.new_due_on.isoformat() if d.new_due_on else None,
+                "appraisers": d.appraisal.appraisers,
+            }
+            for d in queries.kept_decisions(user)
+        ]
+        return Response({"due": rows, "per_year": per_year, "kept": kept})
 
 
 def _hold_json(user, hold: Hold) -> dict:

@@ -52,6 +52,7 @@ class DueIndexView(RetentionView):
             per_year=per_year,
             groups=groups,
             may_appraise=user.has_perm("retention.appraise_item"),
+            kept=queries.kept_decisions(user),
         )
         return context
 

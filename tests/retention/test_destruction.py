@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.retention.conftest import stored_objects
 
@@ -66,6 +69,12 @@ def test_household_is_appraised_together_and_keep_is_recorded(world):
     assert due_date(i["张伟-2014"]) == dt.date(2030, 1, 1)
     assert i["张伟-2014"].archive_number not in sweep("2029-12-31")["due"]
     assert i["张伟-2014"].archive_number in sweep("2030-01-01")["due"]
+    # back on the appraisal list when the new period has run out, with the new due date
+    from retention.models import DueEntry
+
+    assert fill_appraisal_list(dt.date(2030, 1, 1)) == 1
+    entry = DueEntry.objects.get(item=i["张伟-2014"])
+    assert (entry.state, entry.due_on) == ("pending", dt.date(2030, 1, 1))
 
 
 def test_held_item_stays_out_of_every_batch(appraised):
@@ -131,7 +140,6 @@ def test_execution_leaves_no_byte_but_placeholder_log_and_signed_register(
     appraised, settings, filed
 ):
     import search
-    from archive import audit
     from archive.models import AuditEntry, File, Item
     from archive.signing import check_signatures
     from archive.storage import read_blob
@@ -185,12 +193,19 @@ def test_execution_leaves_no_byte_but_placeholder_log_and_signed_register(
         > log_before
     )
     assert AuditEntry.objects.filter(action="destroy", object_id=str(i["李明-2014"].pk)).exists()
-    assert audit.verify_chain().intact
+    out = io.StringIO()
+    call_command("verify_audit", "--json", stdout=out)
+    assert json.loads(out.getvalue())["intact"] is True
     batch.refresh_from_db()
     assert batch.status == "executed" and batch.pending_blobs == []
     for sha in (batch.register_sha256, batch.report_sha256):
-        report = check_signatures(read_blob(sha))
+        data = read_blob(sha)
+        report = check_signatures(data)
         assert report.present and report.valid, report
+        assert report.signatures[0].coverage == "ENTIRE_FILE"
+        at = data.index(b"/Contents") - 200  # a byte inside the signed range changed
+        tampered = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+        assert not check_signatures(tampered).valid
     assert batch.register_sha256 in on_disk and batch.report_sha256 in on_disk
     # the kept item is untouched
     assert Item.objects.get(pk=i["张伟-2014b"].pk).files.exists()

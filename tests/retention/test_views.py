@@ -42,6 +42,20 @@ def test_appraisal_form_then_batch_steps(client, listed):
         url, {f"decision-{i['李明-2014'].pk}": "destroy", "appraisers": "王芳", "reason": "期满"}
     )
     assert AuditEntry.objects.filter(action="appraise").count() == 1
+    url = reverse("retention:appraise", args=(listed.households["张伟"].pk,))
+    client.post(
+        url,
+        {
+            f"decision-{i['张伟-2014'].pk}": "keep",
+            f"years-{i['张伟-2014'].pk}": "5",
+            f"decision-{i['张伟-2014b'].pk}": "keep",
+            f"years-{i['张伟-2014b'].pk}": "3",
+            "appraisers": "王芳",
+            "reason": "仍有利用价值",
+        },
+    )
+    kept = client.get(reverse("retention:index")).content.decode()
+    assert "2030-01-01" in kept and "2028-01-01" in kept  # the new due dates are shown
     page = client.post(
         reverse("retention:batches"),
         {"items": [i["李明-2014"].pk], "title": "第1批", "reason": "期满", "place": "档案室"},
