@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail import hooks
 
 import search
 from archive import audit
@@ -265,6 +266,10 @@ def execute(
                 },
             )
         DueEntry.objects.filter(item_id__in=item_ids).update(state=DueEntry.State.DESTROYED)
+        # Other apps drop what they keep of these items' content (ingest's page texts…) in
+        # the same transaction: if one fails, nothing is destroyed.
+        for fn in hooks.get_hooks("hedang_item_destroyed"):
+            fn(list(item_ids))
         audit.record(
             audit.Action.DESTROY,
             batch,

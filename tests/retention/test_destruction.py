@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from wagtail import hooks
 
 from tests.retention.conftest import stored_objects
 
@@ -175,7 +176,10 @@ def test_execution_leaves_no_byte_but_placeholder_log_and_signed_register(
     destruction.approve(batch, user=u["负责人"])
     destruction.supervise(batch, user=u["监销甲"], note="已逐件核对")
     destruction.supervise(batch, user=u["监销乙"])
-    destruction.execute(batch, user=u["档案员"], paper_method="粉碎", paper_place="档案室")
+    told = []
+    with hooks.register_temporarily("hedang_item_destroyed", told.append):
+        destruction.execute(batch, user=u["档案员"], paper_method="粉碎", paper_place="档案室")
+    assert sorted(told[0]) == sorted(t.pk for t in targets)
 
     on_disk = stored_objects(_storage_root(settings))
     assert not gone & set(on_disk), "a destroyed item's bytes are still stored"
