@@ -46,7 +46,9 @@ def build(dsn: str, items: int) -> None:
     manage(dsn, "migrate", "-v0")
     manage(dsn, "load_regions")
     with psycopg.connect(dsn, autocommit=True) as conn:
-        agency = conn.execute("SELECT id FROM archive_agency WHERE region_code='420102'").fetchone()[0]
+        agency = conn.execute(
+            "SELECT id FROM archive_agency WHERE region_code='420102'"
+        ).fetchone()[0]
         households = max(1, items // 10)
         conn.execute(
             """INSERT INTO archive_household (agency_id, head_id_number, head_name, address, phone,
@@ -116,21 +118,23 @@ def main() -> None:
     floor_s, floor_n = floor(args.dsn)
     sweep_s, rss_mb, due, held = sweep(args.dsn)
     load = os.getloadavg()[0]
-    table = "\n".join([
-        START,
-        f"`bench/retention/run.py --items {args.items}` on PostgreSQL, `--as-of {AS_OF}`: "
-        f"{due:,} of {args.items:,} items due, {held:,} of them held; built in {built:.0f} s; "
-        f"2 cores shared with other work (load average {load:.1f} during the run), so "
-        "absolute times are noisy: compare the ratio to the floor measured in the same run.",
-        "",
-        "| | seconds | peak memory (MB) | ratio to floor |",
-        "|---|---:|---:|---:|",
-        f"| floor: bare SELECT of the due numbers streamed by psycopg ({floor_n:,} rows) | {floor_s:.1f} | — | 1.00 |",
-        f"| `manage.py retention_sweep --json` (whole process: Django start, holds, JSON) | {sweep_s:.1f} | {rss_mb:.0f} | {sweep_s / floor_s:.2f} |",
-        "",
-        f"Goal: under 60 s and under 500 MB — {'met' if sweep_s < 60 and rss_mb < 500 else 'NOT met'}.",
-        END,
-    ])
+    table = "\n".join(
+        [
+            START,
+            f"`bench/retention/run.py --items {args.items}` on PostgreSQL, `--as-of {AS_OF}`: "
+            f"{due:,} of {args.items:,} items due, {held:,} of them held; built in {built:.0f} s; "
+            f"2 cores shared with other work (load average {load:.1f} during the run), so "
+            "absolute times are noisy: compare the ratio to the floor measured in the same run.",
+            "",
+            "| | seconds | peak memory (MB) | ratio to floor |",
+            "|---|---:|---:|---:|",
+            f"| floor: bare SELECT of the due numbers streamed by psycopg ({floor_n:,} rows) | {floor_s:.1f} | — | 1.00 |",
+            f"| `manage.py retention_sweep --json` (whole process: Django start, holds, JSON) | {sweep_s:.1f} | {rss_mb:.0f} | {sweep_s / floor_s:.2f} |",
+            "",
+            f"Goal: under 60 s and under 500 MB — {'met' if sweep_s < 60 and rss_mb < 500 else 'NOT met'}.",
+            END,
+        ]
+    )
     print(table)
     if args.write_docs:
         docs = ROOT / "docs/benchmarks.md"
