@@ -6,6 +6,7 @@ Menu: 采集上传 and 采集批次 (archive.add_item), 待确认 (archive.chang
 
 from __future__ import annotations
 
+from django.db import models
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -72,3 +73,25 @@ def review_menu_item():
 @hooks.register("register_admin_viewset")
 def station_viewset():
     return StationViewSet()
+
+
+@hooks.register("hedang_item_destroyed")
+def forget_destroyed_items(item_ids: list[int]) -> None:
+    """A destroyed item's page texts and extracted forms go with it (retention calls this in
+    the destruction's transaction). A stack's document keeps them while one of its parts
+    lives."""
+    from archive.models import Item
+    from ingest.models import Document, FormResult
+
+    destroyed = set(item_ids)
+    documents = Document.objects.filter(
+        models.Q(item_id__in=destroyed) | models.Q(parts__item_id__in=destroyed)
+    ).distinct()
+    for document in documents:
+        items = set(document.parts.values_list("item_id", flat=True)) | {document.item_id}
+        items.discard(None)
+        living = Item.objects.filter(pk__in=items - destroyed).exclude(status=Item.Status.DESTROYED)
+        if living.exists():
+            continue
+        FormResult.objects.filter(document=document).delete()
+        Document.objects.filter(pk=document.pk).update(page_texts=[], page_quality={})

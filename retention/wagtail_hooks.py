@@ -107,3 +107,26 @@ def retention_worklist(request) -> list[dict]:
             }
         )
     return work
+
+
+@hooks.register("hedang_item_buttons")
+def retention_item_buttons(request, item) -> list:
+    """The item page shows when the item falls due (or how it was destroyed)."""
+    from wagtail.admin.widgets.button import HeaderButton
+
+    from retention.models import BatchItem
+    from retention.timer import due_date
+
+    if not request.user.has_perm("retention.view_dueentry") or not item.archive_number:
+        return []
+    if item.status == "destroyed":
+        line = BatchItem.objects.filter(item=item, batch__status="executed").first()
+        if line is None:
+            return []
+        url = reverse("retention:batch", args=(line.batch_id,))
+        return [HeaderButton(f"已销毁（销毁批次 #{line.batch_id}）", url=url, icon_name="bin")]
+    due = due_date(item)
+    if due is None:
+        return []
+    url = reverse("retention:index")
+    return [HeaderButton(f"保管至 {due:%Y-%m-%d}", url=url, icon_name="date")]

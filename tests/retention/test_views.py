@@ -127,3 +127,12 @@ def test_worklist_hook(rf, listed):
     request.user = listed.users["档案员"]
     work = retention_worklist(request)
     assert work[0]["count"] == 3 and work[0]["label"] == "到期待鉴定档案"
+
+
+def test_item_page_button_shows_due_date(rf, listed):
+    from retention.wagtail_hooks import retention_item_buttons
+
+    request = rf.get("/")
+    request.user = listed.users["档案员"]
+    buttons = retention_item_buttons(request, listed.items["张伟-2020"])
+    assert [b.label for b in buttons] == ["保管至 2031-01-01"]
