@@ -37,8 +37,11 @@ def _lock_enabled(endpoint: str, bucket: str) -> bool:
     try:
         conf = client.get_object_lock_configuration(Bucket=bucket)
     except Exception:  # no configuration: the bucket was made without Object Lock
-        return False
-    return conf.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled") == "Enabled"
+        conf = {}
+    enabled = conf.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled") == "Enabled"
+    if not enabled:  # logged once per bucket (cached): originals stay deletable there
+        log.warning("retention: bucket %s has no Object Lock; originals are not WORM", bucket)
+    return enabled
 
 
 def lock_blob(sha256: str, until: dt.date) -> bool:
