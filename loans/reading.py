@@ -1,0 +1,250 @@
+"""Electronic reading (电子阅览): who may read an item now, the pages as images, the OCR text,
+and watermarked copies for download and print.
+
+Reading is allowed by role (``loans.read_electronic`` and the item in the user's jurisdiction)
+or by an approved electronic loan of this user covering the item, during the loan's hours.
+Every view, page turn, download, print and refusal is a ``ReadingEvent`` and an operation-log
+entry. The stored original is only ever read: watermarked copies are new bytes, made per
+request and never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from functools import cache
+
+import pypdfium2 as pdfium
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from archive import audit
+from archive.models import File, Item, Page
+from archive.pdf import CJK_FONT_PATH
+from archive.storage import read_blob
+from archive.views.access import record_denied
+from loans.models import Loan, ReadingEvent
+
+RENDER_DPI = 150
+ROLE_PERMISSION = "loans.read_electronic"
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: bool
+    loan: Loan | None = None
+    reason: str = ""
+
+
+def active_loan(user, item: Item, now: dt.datetime | None = None) -> Loan | None:
+    """The user's approved electronic loan covering ``item`` whose hours include ``now``."""
+    if user is None or not user.is_authenticated:
+        return None
+    now = timezone.localtime(now or timezone.now())
+    candidates = Loan.objects.filter(
+        borrower_user=user,
+        status__in=(Loan.Status.APPROVED, Loan.Status.ISSUED),
+        kind__in=(Loan.Kind.ELECTRONIC, Loan.Kind.BOTH),
+        date=now.date(),
+        start_time__lte=now.time(),
+        end_time__gte=now.time(),
+        lines__item=item,
+    )
+    return candidates.order_by("pk").first()
+
+
+def access_for(user, item: Item, now: dt.datetime | None = None) -> Access:
+    if item.status != Item.Status.FILED:
+        return Access(False, reason="该件未归档或已销毁，不能阅览")
+    in_scope = Item.objects.visible_to(user).filter(pk=item.pk).exists()
+    if in_scope and user.has_perm(ROLE_PERMISSION):
+        return Access(True)
+    loan = active_loan(user, item, now)
+    if loan is not None:
+        return Access(True, loan=loan)
+    return Access(False, reason="没有电子阅览权限，也没有在借阅时段内经批准的电子借阅单")
+
+
+AUDIT_ACTIONS = {
+    ReadingEvent.Kind.VIEW: audit.Action.VIEW,
+    ReadingEvent.Kind.PAGE: audit.Action.VIEW,
+    ReadingEvent.Kind.DOWNLOAD: audit.Action.DOWNLOAD,
+    ReadingEvent.Kind.PRINT: audit.Action.PRINT,
+}
+
+
+def record(request, item: Item, kind: str, *, page=None, loan=None, reason="") -> ReadingEvent:
+    """One reading act: a ReadingEvent for the inspector and an operation-log entry."""
+    event = ReadingEvent.objects.create(
+        user=request.user,
+        item=item,
+        household_id=item.household_id,
+        loan=loan,
+        kind=kind,
+        page=page,
+        reason=reason[:200],
+    )
+    if kind == ReadingEvent.Kind.REFUSED:
+        # The one denied entry of this request (archive.views.access writes it once).
+        record_denied(request, Item, item.pk, reason="reading_refused", message=reason)
+        return event
+    audit.record(
+        AUDIT_ACTIONS[kind],
+        item,
+        request=request,
+        detail={
+            "reading_room": kind,
+            "page": page,
+            "loan": loan.pk if loan else None,
+            **({"reason": reason} if reason else {}),
+        },
+    )
+    return event
+
+
+def original_of(item: Item) -> File | None:
+    return item.files.filter(role=File.Role.ORIGINAL).order_by("pk").first()
+
+
+def _source(item: Item) -> tuple[str, bytes] | None:
+    """The file the pages are read from: the access copy if any, else the original."""
+    for role in (File.Role.ACCESS, File.Role.ORIGINAL):
+        stored = item.files.filter(role=role).order_by("pk").first()
+        if stored is not None:
+            return stored.media_type, read_blob(stored.sha256)
+    return None
+
+
+def page_count(item: Item) -> int:
+    pages = Page.objects.filter(item=item).count()
+    if pages:
+        return pages
+    source = _source(item)
+    if source is None:
+        return 0
+    return len(_images(*source, only=None, count_only=True)) or item.page_count
+
+
+def page_text(item: Item, number: int) -> str:
+    page = Page.objects.filter(item=item, number=number).first()
+    if page is not None and page.text:
+        return page.text
+    source = _source(item)
+    if source is None or source[0] != "application/pdf":
+        return ""
+    pdf = pdfium.PdfDocument(source[1])
+    try:
+        if not 1 <= number <= len(pdf):
+            return ""
+        textpage = pdf[number - 1].get_textpage()
+        return textpage.get_text_range()
+    finally:
+        pdf.close()
+
+
+def _images(media_type: str, data: bytes, *, only: int | None, count_only: bool = False):
+    """Page images (PIL, RGB) of a PDF or image file; ``only`` picks one page (1-based)."""
+    out = []
+    if media_type == "application/pdf":
+        pdf = pdfium.PdfDocument(data)
+        try:
+            numbers = range(len(pdf)) if only is None else [only - 1]
+            for index in numbers:
+                if count_only:
+                    out.append(None)
+                    continue
+                if not 0 <= index < len(pdf):
+                    return []
+                bitmap = pdf[index].render(scale=RENDER_DPI / 72)
+                out.append(bitmap.to_pil().convert("RGB"))
+        finally:
+            pdf.close()
+        return out
+    with Image.open(io.BytesIO(data)) as image:
+        frames = getattr(image, "n_frames", 1)
+        numbers = range(frames) if only is None else [only - 1]
+        for index in numbers:
+            if count_only:
+                out.append(None)
+                continue
+            if not 0 <= index < frames:
+                return []
+            image.seek(index)
+            out.append(image.convert("RGB"))
+    return out
+
+
+def page_image(item: Item, number: int) -> Image.Image | None:
+    """Page ``number``: its stored page image, or a rendering of the access copy/original."""
+    stored = (
+        item.files.filter(role=File.Role.PAGE_IMAGE, page_number=number)
+        .exclude(media_type="image/tiff")
+        .order_by("pk")
+        .first()
+    )
+    if stored is not None:
+        with Image.open(io.BytesIO(read_blob(stored.sha256))) as image:
+            return image.convert("RGB")
+    source = _source(item)
+    if source is None:
+        return None
+    images = _images(*source, only=number)
+    return images[0] if images else None
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(CJK_FONT_PATH, size)
+
+
+def watermark_text(user, when: dt.datetime | None = None) -> str:
+    agency = user.agency.name if user.agency_id else "未分配机构"
+    stamp = timezone.localtime(when or timezone.now()).strftime("%Y-%m-%d %H:%M")
+    return f"{user.real_name or user.username} · {agency} · {stamp} · 仅供查阅"
+
+
+def watermark(image: Image.Image, text: str) -> Image.Image:
+    """The text repeated diagonally across the page, and once plainly at the foot."""
+    base = image.convert("RGBA")
+    size = max(18, base.width // 40)
+    layer = Image.new("RGBA", (base.width * 2, base.height * 2), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    step_y = size * 6
+    for row, y in enumerate(range(0, layer.height, step_y)):
+        offset = (row % 2) * size * 8
+        for x in range(-offset, layer.width, size * 22):
+            draw.text((x, y), text, font=_font(size), fill=(200, 30, 30, 70))
+    layer = layer.rotate(30, resample=Image.BICUBIC)
+    left, top = (layer.width - base.width) // 2, (layer.height - base.height) // 2
+    layer = layer.crop((left, top, left + base.width, top + base.height))
+    marked = Image.alpha_composite(base, layer)
+    foot = ImageDraw.Draw(marked)
+    foot.text((size, base.height - size * 2), text, font=_font(size), fill=(200, 30, 30, 255))
+    return marked.convert("RGB")
+
+
+def watermarked_pdf(item: Item, text: str) -> bytes:
+    """A new PDF of the item's pages with the watermark burnt into every page image.
+
+    Burnt in rather than laid over, so the mark cannot be lifted off the copy. The stored
+    original is read, never written.
+    """
+    source = _source(item)
+    if source is None:
+        raise FileNotFoundError("该件没有可阅览的文件")
+    pages = [watermark(image, text) for image in _images(*source, only=None)]
+    if not pages:
+        raise FileNotFoundError("该件没有可阅览的页面")
+    out = io.BytesIO()
+    pages[0].save(
+        out,
+        format="PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=RENDER_DPI,
+        title=item.archive_number or item.title,
+        subject=text,
+        creator="核档 电子阅览",
+    )
+    return out.getvalue()
