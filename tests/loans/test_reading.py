@@ -9,9 +9,9 @@ import io
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import ImageChops
 from django.test import Client
 from django.utils import timezone
+from PIL import ImageChops
 
 pytestmark = pytest.mark.django_db
 
