@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from archive.models import Agency, Household
@@ -43,10 +44,16 @@ def events(user, span, agency: Agency | None = None):
 def summary(user, loans, span, agency: Agency | None = None, limit: int = 10) -> dict:
     """Everything the inspector's page shows, as plain data."""
     by_agency = list(
-        loans.values("agency__region_code", "agency__name")
+        loans.values("agency__region_code", "agency__name", "agency__region_name")
         .annotate(n=Count("pk"))
         .order_by("-n", "agency__region_code")
     )
+    monthly = (span.end - span.start).days > 62
+    trunc = TruncMonth("date") if monthly else TruncDate("date")
+    by_date = [
+        (r["d"].strftime("%Y-%m" if monthly else "%m-%d"), r["n"])
+        for r in loans.annotate(d=trunc).values("d").annotate(n=Count("pk")).order_by("d")
+    ]
     by_status = list(loans.values("status").annotate(n=Count("pk")).order_by("-n"))
     status_labels = dict(Loan.Status.choices)
     reading = events(user, span, agency)
@@ -67,7 +74,12 @@ def summary(user, loans, span, agency: Agency | None = None, limit: int = 10) ->
         visible = visible.filter(agency_id__in=agency.jurisdiction_ids())
     return {
         "total": loans.count(),
-        "by_agency": [(r["agency__name"], r["n"], r["agency__region_code"]) for r in by_agency],
+        "by_agency": [
+            (r["agency__name"], r["n"], r["agency__region_code"], r["agency__region_name"])
+            for r in by_agency
+        ],
+        "by_date": by_date,
+        "monthly": monthly,
         "by_status": [(status_labels[r["status"]], r["n"], r["status"]) for r in by_status],
         "overdue": list(visible.overdue().select_related("agency")[:100]),
         "incidents": list(

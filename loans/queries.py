@@ -31,10 +31,11 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
         raise LoanRefused(f"{field} 须为 YYYY-MM-DD 格式的日期", "invalid_date", field) from None
 
 
-def period(params, default_days: int = 30) -> Period:
-    """``from``/``to`` (inclusive); without them the last ``default_days`` days to today."""
+def period(params, default_days: int = 30, ahead_days: int = 0) -> Period:
+    """``from``/``to`` (inclusive); without them the last ``default_days`` days to today
+    (``ahead_days`` further for screens that also show loans booked for coming days)."""
     today = timezone.localdate()
-    end = parse_date(params.get("to"), "to") or today
+    end = parse_date(params.get("to"), "to") or today + dt.timedelta(days=ahead_days)
     start = parse_date(params.get("from"), "from") or end - dt.timedelta(days=default_days)
     if start > end:
         raise LoanRefused("起始日期不能晚于结束日期", "invalid_period", "from")
@@ -56,12 +57,12 @@ def visible_agency(user, code: str | None) -> Agency | None:
     return agency
 
 
-def loans_for(user, params, *, default_days: int = 30):
+def loans_for(user, params, *, default_days: int = 30, ahead_days: int = 0):
     """The user's visible loans filtered by ``from``, ``to``, ``status`` and ``agency``.
 
     ``agency`` covers that agency and those below it, as the jurisdiction rule does.
     """
-    span = period(params, default_days)
+    span = period(params, default_days, ahead_days)
     loans = Loan.objects.visible_to(user).filter(date__range=(span.start, span.end))
     status = params.get("status")
     if status:

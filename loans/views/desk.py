@@ -39,12 +39,20 @@ class LoanRequestForm(forms.Form):
     letter = forms.FileField(label="介绍信（PDF/JPEG/PNG）", required=False)
     purpose = forms.CharField(label="借阅目的", max_length=300)
     kind = forms.ChoiceField(label="借阅方式", choices=Loan.Kind.choices)
-    date = forms.DateField(label="借阅日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="借阅日期",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     start_time = forms.TimeField(
-        label="开始时间", initial="09:00", widget=forms.TimeInput(attrs={"type": "time"})
+        label="开始时间",
+        initial="09:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label="结束时间", initial="17:00", widget=forms.TimeInput(attrs={"type": "time"})
+        label="结束时间",
+        initial="17:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     items = forms.CharField(
         label="档号（每行一个）", widget=forms.Textarea(attrs={"rows": 4, "class": "hd-mono"})
@@ -59,7 +67,7 @@ class DeskView(LoansPage):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
         try:
-            loans, span, _ = loans_for(self.request.user, params, default_days=90)
+            loans, span, _ = loans_for(self.request.user, params, default_days=90, ahead_days=60)
             error = ""
         except LoanRefused as refusal:
             loans, span, error = Loan.objects.none(), None, refusal.message

@@ -47,7 +47,10 @@ class InspectView(LoansPage):
                 (h, shown_id_number(user, h.head_id_number) if h else "", n)
                 for h, n in data["households"]
             ],
-            chart_agency=bar_chart([(a, n) for a, n, _ in data["by_agency"]], "各机构借阅单数"),
+            chart_agency=bar_chart([(r, n) for _, n, _, r in data["by_agency"]], "各机构借阅单数"),
+            chart_dates=bar_chart(
+                data["by_date"][-24:], "各月借阅单数" if data["monthly"] else "各日借阅单数"
+            ),
             chart_status=bar_chart([(s, n) for s, n, _ in data["by_status"]], "借阅单状态"),
             chart_households=bar_chart(
                 [(f"{h.head_name}户" if h else "—", n) for h, n in data["households"]],
