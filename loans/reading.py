@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -143,8 +144,52 @@ def page_text(item: Item, number: int) -> str:
         pdf.close()
 
 
-def _images(media_type: str, data: bytes, *, only: int | None, count_only: bool = False):
-    """Page images (PIL, RGB) of a PDF or image file; ``only`` picks one page (1-based)."""
+# A resident ID in a page's text layer (the same shape the API masks in text).
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-8][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+
+
+def _id_boxes(page, scale: float) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of the hidden part of every resident ID on a PDF page (all but the first 6
+    and last 4 characters, as ``mask_resident_id`` shows them), from the OCR text layer."""
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        height = page.get_height()
+        boxes = []
+        for match in _ID_IN_TEXT.finditer(text):
+            for index in range(match.start() + 6, match.end() - 4):
+                left, bottom, right, top = textpage.get_charbox(index)
+                boxes.append(
+                    (left * scale, (height - top) * scale, right * scale, (height - bottom) * scale)
+                )
+        return boxes
+    finally:
+        textpage.close()
+
+
+def _render(page, mask_ids: bool) -> Image.Image:
+    scale = RENDER_DPI / 72
+    image = page.render(scale=scale).to_pil().convert("RGB")
+    if mask_ids:
+        draw = ImageDraw.Draw(image)
+        for left, top, right, bottom in _id_boxes(page, scale):
+            draw.rectangle((left - 1, top - 2, right + 1, bottom + 2), fill=(0, 0, 0))
+    return image
+
+
+def _images(
+    media_type: str,
+    data: bytes,
+    *,
+    only: int | None,
+    count_only: bool = False,
+    mask_ids: bool = False,
+):
+    """Page images (PIL, RGB) of a PDF or image file; ``only`` picks one page (1-based).
+
+    With ``mask_ids`` the resident IDs found in a PDF's text layer are blacked out but for
+    their first 6 and last 4 characters.
+    """
     out = []
     if media_type == "application/pdf":
         pdf = pdfium.PdfDocument(data)
@@ -156,8 +201,7 @@ def _images(media_type: str, data: bytes, *, only: int | None, count_only: bool 
                     continue
                 if not 0 <= index < len(pdf):
                     return []
-                bitmap = pdf[index].render(scale=RENDER_DPI / 72)
-                out.append(bitmap.to_pil().convert("RGB"))
+                out.append(_render(pdf[index], mask_ids))
         finally:
             pdf.close()
         return out
@@ -175,8 +219,16 @@ def _images(media_type: str, data: bytes, *, only: int | None, count_only: bool 
     return out
 
 
-def page_image(item: Item, number: int) -> Image.Image | None:
-    """Page ``number``: its stored page image, or a rendering of the access copy/original."""
+def page_image(item: Item, number: int, *, mask_ids: bool = False) -> Image.Image | None:
+    """Page ``number``: its stored page image, or a rendering of the access copy/original.
+
+    For a reader who may not see full IDs the page is rendered from the PDF (whose OCR text
+    layer locates the IDs) and the IDs are blacked out.
+    """
+    source = _source(item)
+    if mask_ids and source is not None and source[0] == "application/pdf":
+        images = _images(*source, only=number, mask_ids=True)
+        return images[0] if images else None
     stored = (
         item.files.filter(role=File.Role.PAGE_IMAGE, page_number=number)
         .exclude(media_type="image/tiff")
@@ -186,7 +238,6 @@ def page_image(item: Item, number: int) -> Image.Image | None:
     if stored is not None:
         with Image.open(io.BytesIO(read_blob(stored.sha256))) as image:
             return image.convert("RGB")
-    source = _source(item)
     if source is None:
         return None
     images = _images(*source, only=number)
@@ -224,7 +275,7 @@ def watermark(image: Image.Image, text: str) -> Image.Image:
     return marked.convert("RGB")
 
 
-def watermarked_pdf(item: Item, text: str) -> bytes:
+def watermarked_pdf(item: Item, text: str, *, mask_ids: bool = False) -> bytes:
     """A new PDF of the item's pages with the watermark burnt into every page image.
 
     Burnt in rather than laid over, so the mark cannot be lifted off the copy. The stored
@@ -233,7 +284,7 @@ def watermarked_pdf(item: Item, text: str) -> bytes:
     source = _source(item)
     if source is None:
         raise FileNotFoundError("该件没有可阅览的文件")
-    pages = [watermark(image, text) for image in _images(*source, only=None)]
+    pages = [watermark(i, text) for i in _images(*source, only=None, mask_ids=mask_ids)]
     if not pages:
         raise FileNotFoundError("该件没有可阅览的页面")
     out = io.BytesIO()

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from archive.api.fields import mask_ids_in
-from archive.masking import shown_id_number
+from archive.masking import may_see_full_ids, shown_id_number
 from archive.models import Item
 from archive.views.access import audited_access, record_denied
 from loans import reading
@@ -74,7 +74,7 @@ class ReaderView(LoansPage):
 def page_image(request, pk: int, number: int):
     """One page as PNG; fetching it is the page turn that is logged."""
     item, access = readable_item(request, pk)
-    image = reading.page_image(item, number)
+    image = reading.page_image(item, number, mask_ids=not may_see_full_ids(request.user))
     if image is None:
         raise Http404("没有这一页")
     reading.record(request, item, ReadingEvent.Kind.PAGE, page=number, loan=access.loan)
@@ -89,7 +89,7 @@ def _copy(request, pk: int, kind: str):
     item, access = readable_item(request, pk)
     text = reading.watermark_text(request.user)
     try:
-        data = reading.watermarked_pdf(item, text)
+        data = reading.watermarked_pdf(item, text, mask_ids=not may_see_full_ids(request.user))
     except (FileNotFoundError, OSError):
         raise Http404("该件没有可阅览的文件") from None
     reading.record(request, item, kind, loan=access.loan, reason=text)

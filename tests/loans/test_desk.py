@@ -155,3 +155,14 @@ def test_hooks_hold_open_loans_list_work_and_add_buttons(paper_items, staff, tod
     assert labels == ["电子阅览", "借阅"]
     services.refuse(loan, staff["approver"], "不需要")
     assert list(holds()) == []
+
+
+def test_item_page_shows_the_loan_buttons(paper_items, staff):
+    from django.urls import reverse
+
+    item = paper_items[0]
+    body = client_for(staff["archivist"]).get(reverse("archive_item:detail", args=(item.pk,)))
+    assert body.status_code == 200
+    text = body.content.decode()
+    assert reverse("loans:read", args=(item.pk,)) in text
+    assert reverse("loans:request") + f"?item={item.pk}" in text

@@ -158,3 +158,32 @@ def test_original_access_hook_grants_during_an_approved_electronic_loan(paper_it
     assert hook(reader, item) is True
     assert hook(reader, paper_items[1]) is False
     assert hook(staff["archivist"], item) is False
+
+
+def test_ids_are_blacked_out_on_pages_for_readers_without_full_ids(paper_items, staff, make_user):
+    from django.contrib.auth.models import Permission
+    from PIL import Image
+
+    item = paper_items[0]  # its PDF says 户主：张伟; add the head's ID to the text layer
+    from archive.models import File
+    from archive.pdf import text_pdf
+    from archive.storage import store_bytes
+
+    head = item.household.head_id_number
+    blob = store_bytes(text_pdf("核对授权书", [f"户主：张伟  身份证号：{head}"]))
+    File.objects.filter(item=item).update(sha256=blob.sha256, size=blob.size)
+    inspector = make_user("420100", "监督检查", username="insp")
+    inspector.user_permissions.add(Permission.objects.get(codename="read_electronic"))
+    inspector = type(inspector).objects.get(pk=inspector.pk)
+
+    def black_pixels(user) -> int:
+        r = client_for(user).get(f"/admin/loans/read/{item.pk}/page/1/")
+        assert r.status_code == 200
+        image = Image.open(io.BytesIO(r.content)).convert("L")
+        return image.point(lambda v: 255 if v < 8 else 0).histogram()[255]
+
+    full, masked = black_pixels(staff["archivist"]), black_pixels(inspector)
+    assert masked - full > 1500, (full, masked)
+    r = client_for(inspector).get(f"/admin/loans/read/{item.pk}/download/")
+    page = pdfium.PdfDocument(r.content)[0].render(scale=150 / 72).to_pil().convert("L")
+    assert page.point(lambda v: 255 if v < 8 else 0).histogram()[255] > 1500
