@@ -30,9 +30,15 @@ class LoanQuerySet(ScopedQuerySet):
         today = timezone.localdate(now or timezone.now())
         return self.filter(status=Loan.Status.ISSUED, date__lt=today)
 
-    def open(self) -> LoanQuerySet:
-        """Loans whose items are (or will be) in a reader's hands: they hold their items."""
-        return self.filter(status__in=Loan.OPEN_STATUSES)
+    def open(self, now: dt.datetime | None = None) -> LoanQuerySet:
+        """Loans whose items are, or may still be, in a reader's hands: issued or awaiting
+        their incidents, or requested/approved for today or a later day. A request whose day
+        has passed unused has lapsed and holds nothing."""
+        today = timezone.localdate(now or timezone.now())
+        return self.filter(
+            models.Q(status__in=(Loan.Status.ISSUED, Loan.Status.INCIDENT))
+            | models.Q(status__in=(Loan.Status.REQUESTED, Loan.Status.APPROVED), date__gte=today)
+        )
 
 
 class Loan(models.Model):
@@ -48,8 +54,6 @@ class Loan(models.Model):
         PAPER = "paper", "纸质（阅览室内）"
         ELECTRONIC = "electronic", "电子阅览"
         BOTH = "both", "纸质和电子"
-
-    OPEN_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.ISSUED, Status.INCIDENT)
 
     agency = models.ForeignKey(
         "archive.Agency",
@@ -153,6 +157,14 @@ class Loan(models.Model):
         start = timezone.make_aware(dt.datetime.combine(self.date, self.start_time))
         end = timezone.make_aware(dt.datetime.combine(self.date, self.end_time))
         return start, end
+
+    @property
+    def is_lapsed(self) -> bool:
+        """Requested or approved, but its day passed without the items being issued."""
+        return (
+            self.status in (self.Status.REQUESTED, self.Status.APPROVED)
+            and self.date < timezone.localdate()
+        )
 
     @property
     def is_overdue(self) -> bool:

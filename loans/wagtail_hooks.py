@@ -70,10 +70,8 @@ def loans_menu():
 
 @hooks.register("hedang_retention_holds")
 def open_loans_hold_their_items():
-    """Items of loans not yet closed or refused are kept from destruction."""
-    lines = LoanItem.objects.filter(loan__status__in=Loan.OPEN_STATUSES).values_list(
-        "item_id", "loan_id"
-    )
+    """Items of open loans (see ``LoanQuerySet.open``) are kept from destruction."""
+    lines = LoanItem.objects.filter(loan__in=Loan.objects.open()).values_list("item_id", "loan_id")
     return [(item_id, f"借阅单 {loan_id} 未结清") for item_id, loan_id in lines]
 
 

@@ -73,6 +73,7 @@ class LoanItemSerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="count_mismatch（页数不符）或 damage（损坏）")
     archive_number = serializers.CharField(source="line.item.archive_number")
     resolved_by = serializers.SerializerMethodField()
 
@@ -94,6 +95,9 @@ class BorrowerOutSerializer(serializers.Serializer):
 
 
 class LoanSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        help_text="requested、approved、refused、issued、incident（归还异常待处理）或 closed"
+    )
     agency = serializers.CharField(source="agency.region_code")
     borrower = serializers.SerializerMethodField()
     requested_by = serializers.SerializerMethodField()

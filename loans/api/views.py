@@ -190,7 +190,13 @@ class LoanListCreateView(LoanApiMixin, GenericAPIView):
             return [IsAuthenticated(), require("loans.view_loan")()]
         return [IsAuthenticated()]
 
-    @extend_schema(summary="辖区内的借阅单", parameters=LIST_PARAMS, tags=TAGS)
+    @extend_schema(
+        summary="辖区内的借阅单",
+        parameters=LIST_PARAMS,
+        operation_id="loans_list",
+        responses={200: LoanSerializer(many=True)},
+        tags=TAGS,
+    )
     def get(self, request):
         try:
             loans, _, _ = loans_for(request.user, request.query_params)

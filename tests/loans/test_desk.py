@@ -166,3 +166,29 @@ def test_item_page_shows_the_loan_buttons(paper_items, staff):
     text = body.content.decode()
     assert reverse("loans:read", args=(item.pk,)) in text
     assert reverse("loans:request") + f"?item={item.pk}" in text
+
+
+def test_a_request_whose_day_passed_unused_holds_nothing(paper_items, staff, today):
+    from wagtail import hooks
+
+    from loans import services
+    from loans.models import Loan
+
+    [holds] = [
+        h for h in hooks.get_hooks("hedang_retention_holds") if h.__module__.startswith("loans")
+    ]
+    loan = services.request_loan(
+        staff["clerk"],
+        borrower=services.Borrower(user=staff["clerk"]),
+        purpose="复核",
+        kind="paper",
+        items=[paper_items[0].archive_number],
+        date=today,
+    )
+    assert len(list(holds())) == 1
+    Loan.objects.filter(pk=loan.pk).update(date=today - dt.timedelta(days=2))
+    assert list(holds()) == []
+    assert Loan.objects.get(pk=loan.pk).is_lapsed
+    # An issued loan keeps holding its items, overdue or not.
+    Loan.objects.filter(pk=loan.pk).update(status="issued")
+    assert len(list(holds())) == 1 and Loan.objects.get(pk=loan.pk).is_overdue
