@@ -255,20 +255,27 @@ def watermark_text(user, when: dt.datetime | None = None) -> str:
     return f"{user.real_name or user.username} · {agency} · {stamp} · 仅供查阅"
 
 
+@cache
+def _stamp(text: str, size: int) -> Image.Image:
+    """The watermark text once, turned 30°, translucent: pasted in a grid over each page."""
+    font = _font(size)
+    left, top, right, bottom = font.getbbox(text)
+    tile = Image.new("RGBA", (right - left + 4, bottom - top + 4), (0, 0, 0, 0))
+    ImageDraw.Draw(tile).text((2 - left, 2 - top), text, font=font, fill=(200, 30, 30, 70))
+    return tile.rotate(30, expand=True, resample=Image.BICUBIC)
+
+
 def watermark(image: Image.Image, text: str) -> Image.Image:
     """The text repeated diagonally across the page, and once plainly at the foot."""
     base = image.convert("RGBA")
     size = max(18, base.width // 40)
-    layer = Image.new("RGBA", (base.width * 2, base.height * 2), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    step_y = size * 6
-    for row, y in enumerate(range(0, layer.height, step_y)):
-        offset = (row % 2) * size * 8
-        for x in range(-offset, layer.width, size * 22):
-            draw.text((x, y), text, font=_font(size), fill=(200, 30, 30, 70))
-    layer = layer.rotate(30, resample=Image.BICUBIC)
-    left, top = (layer.width - base.width) // 2, (layer.height - base.height) // 2
-    layer = layer.crop((left, top, left + base.width, top + base.height))
+    stamp = _stamp(text, size)
+    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    step_x, step_y = stamp.width + size * 2, max(stamp.height // 2, size * 5)
+    # Parallel diagonal lines of text; rows half a stamp apart never cross each other.
+    for y in range(-stamp.height // 2, base.height, step_y):
+        for x in range(-size, base.width, step_x):
+            layer.paste(stamp, (x, y), stamp)
     marked = Image.alpha_composite(base, layer)
     foot = ImageDraw.Draw(marked)
     foot.text((size, base.height - size * 2), text, font=_font(size), fill=(200, 30, 30, 255))

@@ -116,8 +116,9 @@ def test_page_viewer_walk(transactional_db, live_server, paper_items, staff, bro
     assert "第 2 页" in page.get_by_test_id("page-text").inner_text()
     page.get_by_role("button", name="放大").click()
     assert page.get_by_test_id("zoom").inner_text() == "125%"
-    with page.expect_download() as download:
-        page.get_by_test_id("download").click()
+    # The copy is made on request (pages rendered and marked): allow a loaded machine time.
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_test_id("download").click(timeout=120_000)
     assert download.value.suggested_filename.endswith("阅览副本.pdf")
     shot(page, "loans-reader.png")
     kinds = list(ReadingEvent.objects.order_by("pk").values_list("kind", flat=True))
