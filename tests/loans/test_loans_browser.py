@@ -116,6 +116,11 @@ def test_page_viewer_walk(transactional_db, live_server, paper_items, staff, bro
     assert "第 2 页" in page.get_by_test_id("page-text").inner_text()
     page.get_by_role("button", name="放大").click()
     assert page.get_by_test_id("zoom").inner_text() == "125%"
+    widths = page.evaluate(
+        "[document.getElementById('hd-page').clientWidth,"
+        " document.getElementById('hd-page').parentElement.clientWidth]"
+    )
+    assert widths[0] > widths[1], widths  # the page is wider than its frame: it scrolls
     # The copy is made on request (pages rendered and marked): allow a loaded machine time.
     with page.expect_download(timeout=120_000) as download:
         page.get_by_test_id("download").click(timeout=120_000)
