@@ -135,7 +135,7 @@ def page_texts(data: bytes) -> tuple[str, ...]:
 
 def prepare(data: bytes, sha256: str, name: str, agency_name: str) -> Prepared:
     if len(data) > settings.HEDANG_PUSH_MAX_BYTES:
-        raise Rejected(413, "too_large", _too_large_message(), "file")
+        raise Rejected(413, "too_large", too_large_message(), "file")
     try:
         report = signing.check_signatures(data)
     except signing.PdfUnreadable as exc:
@@ -180,7 +180,7 @@ def _why(check: signing.SignatureCheck) -> str:
     return "签名覆盖范围异常"
 
 
-def _too_large_message() -> str:
+def too_large_message() -> str:
     return f"文件超过上限 {settings.HEDANG_PUSH_MAX_BYTES // (1024 * 1024)} MB"
 
 

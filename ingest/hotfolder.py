@@ -179,7 +179,7 @@ def take_stack(station: Station, folder: Path) -> list[Document]:
         try:
             data = join_page_images(images, [p.name for p in files])
         except sniff.Rejected as exc:
-            documents = [pipeline._rejected(batch, name, b"".join(images), str(exc))]
+            documents = [pipeline.reject(batch, name, b"".join(images), str(exc))]
         else:
             documents = pipeline.submit(batch, name, data)
     rejected = [d for d in documents if d.status == Document.Status.REJECTED]

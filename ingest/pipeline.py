@@ -67,7 +67,7 @@ def submit(batch: Batch, name: str, data: bytes) -> list[Document]:
         try:
             members = sniff.expand_zip(name, data, limits())
         except sniff.Rejected as exc:
-            return [_rejected(batch, name, data, str(exc))]
+            return [reject(batch, name, data, str(exc))]
         return [submit_one(batch, member, content) for member, content in members]
     return [submit_one(batch, name, data)]
 
@@ -76,9 +76,9 @@ def submit_one(batch: Batch, name: str, data: bytes) -> Document:
     try:
         sniffed = sniff.sniff(name, data, limits())
     except sniff.Rejected as exc:
-        return _rejected(batch, name, data, str(exc))
+        return reject(batch, name, data, str(exc))
     if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
-        return _rejected(batch, name, data, low)
+        return reject(batch, name, data, low)
     blob = store_bytes(data)
     existing = _live_item_with_original(blob.sha256)
     if existing is not None and (batch.household_id in (None, existing.household_id)):
@@ -112,7 +112,7 @@ def _live_item_with_original(sha256: str) -> Item | None:
     return file.item if file else None
 
 
-def _rejected(batch: Batch, name: str, data: bytes, reason: str) -> Document:
+def reject(batch: Batch, name: str, data: bytes, reason: str) -> Document:
     document = Document.objects.create(
         batch=batch, original_name=name[:255], size=len(data), status=Status.REJECTED, error=reason
     )
@@ -271,7 +271,7 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
             items, ready = splitter.split(document, batch, today, found)
         else:
             analysis = analyse(document, batch, today)
-            items = [_create_item(document, batch, analysis, today)]
+            items = [create_item(document, batch, analysis, today)]
             ready = analysis.decision.linked and analysis.subtype_id is not None
             if ready:
                 file_item(items[0])
@@ -288,7 +288,7 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
     return document
 
 
-def _create_item(document: Document, batch: Batch, analysis: Analysis, today: dt.date) -> Item:
+def create_item(document: Document, batch: Batch, analysis: Analysis, today: dt.date) -> Item:
     household = (
         Household.objects.get(pk=analysis.decision.household_id)
         if analysis.decision.linked

@@ -96,7 +96,7 @@ def _resolve(stack: Plan, batch: Batch) -> list[tuple[Household | None, Subtype 
 def _review(document: Document, batch: Batch, today: dt.date, stack: Plan) -> Item:
     """The whole stack as one item for review, with the split the sheets propose."""
     analysis = pipeline.analyse(document, batch, today)
-    item = pipeline._create_item(document, batch, analysis, today)
+    item = pipeline.create_item(document, batch, analysis, today)
     item.fields["proposed_split"] = stack.as_json()
     item.status_detail = "；".join(["分隔页拆分待确认", *stack.problems, item.status_detail])
     item.save(update_fields=["fields", "status_detail", "updated_at"])

@@ -63,7 +63,7 @@ class SizeLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.HEDANG_PUSH_MAX_BYTES:
-            raise PushError(413, "too_large", platform._too_large_message(), "file")
+            raise PushError(413, "too_large", platform.too_large_message(), "file")
         return raw_data
 
     def file_complete(self, file_size):
@@ -102,7 +102,7 @@ class PushView(ApiViewMixin, APIView):
         except ValueError:
             length = 0
         if length > settings.HEDANG_PUSH_MAX_BYTES + METADATA_LIMIT:
-            raise PushError(413, "too_large", platform._too_large_message(), "file")
+            raise PushError(413, "too_large", platform.too_large_message(), "file")
         request._request.upload_handlers.insert(0, SizeLimitHandler(request._request))
         super().initial(request, *args, **kwargs)
 
@@ -151,7 +151,7 @@ class PushView(ApiViewMixin, APIView):
         if not hasattr(upload, "read"):
             raise PushError(400, "invalid", "file 应以文件形式上传（multipart 文件部分）", "file")
         if upload.size > settings.HEDANG_PUSH_MAX_BYTES:
-            raise PushError(413, "too_large", platform._too_large_message(), "file")
+            raise PushError(413, "too_large", platform.too_large_message(), "file")
         data = upload.read()
         if not data:
             raise PushError(422, "not_pdf", "文件为空", "file")
