@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ingest",
     "scanning",
     "search",
+    "push",
     "retention",
     "loans",
     "consistency",
@@ -314,7 +315,7 @@ HEDANG_SEARCH_FACET_LIMIT = 20_000
 HEDANG_SEARCH_RANK_LIMIT = 20_000
 # --- end Search ---------------------------------------------------------------------------
 
-# --- Platform push (POST /api/v1/reports, /api/v1/materials; archive/platform.py) ----------
+# --- Platform push (POST /api/v1/reports, /api/v1/materials; push/platform.py) -------------
 # CA certificates (PEM/DER files) that signatures in pushed PDFs must chain to.
 HEDANG_TRUST_ROOTS_DIR = Path(os.environ.get("HEDANG_TRUST_ROOTS_DIR", DATA_DIR / "trust"))
 # The archive's own key and certificate, which seal the access copies (PEM).

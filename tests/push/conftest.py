@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from archive.identifiers import resident_id_check_char
-from tests.platform import pki
+from tests.push import pki
 
 HEAD = "420102198503151234"[:17]
 HEAD_ID = HEAD + resident_id_check_char(HEAD)

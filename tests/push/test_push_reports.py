@@ -8,8 +8,8 @@ import pytest
 
 from archive.models import AuditEntry, Case, File, Household, Item, PlatformReceipt, PrintTask
 from archive.storage import read_blob
-from tests.platform import pki
-from tests.platform.conftest import (
+from tests.push import pki
+from tests.push.conftest import (
     AUTH,
     FATHER_ID,
     HEAD_ID,

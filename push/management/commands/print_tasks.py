@@ -12,7 +12,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from archive.models import PrintTask
-from archive.printing import make_print_copy
+from push.printing import make_print_copy
 
 
 class Command(BaseCommand):

@@ -17,9 +17,9 @@ from archive.api.base import ScopedViewMixin
 from archive.api.fields import item_lookup
 from archive.api.item_views import ITEM_KEY
 from archive.api.permissions import require
-from archive.api.platform_serializers import ItemSignaturesSerializer, PrintTaskSerializer
 from archive.models import File, Item, PrintTask
 from archive.storage import StorageIntegrityError, read_blob
+from push.api.platform_serializers import ItemSignaturesSerializer, PrintTaskSerializer
 
 PDF = "application/pdf"
 

@@ -1,6 +1,6 @@
 """What a platform push must agree with before anything is stored.
 
-Turns validated metadata (archive/api/platform_serializers.py) into a frozen :class:`Push`:
+Turns validated metadata (push/api/platform_serializers.py) into a frozen :class:`Push`:
 the report number's parts agree with the metadata (issuing region inside the caller's
 jurisdiction, year and month with ``issued_on``, business code, nature), a review report
 (nature ``s``/``t``) follows an earlier report of the same household, a material's subtype

@@ -1,11 +1,11 @@
 """Records a platform push creates or updates: the household with its members and obligors,
-and the case (核对业务). Runs inside the filing transaction of archive/platform.py; what it
+and the case (核对业务). Runs inside the filing transaction of push/platform.py; what it
 did goes into ``summary``, the detail of the filing's one operation-log entry."""
 
 from __future__ import annotations
 
 from archive.models import Case, Household, Member
-from archive.platform_rules import Push, Rejected
+from push.platform_rules import Push, Rejected
 
 HEAD_RELATION = "本人"
 

@@ -23,20 +23,20 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from archive import platform, platform_rules
 from archive.api.authentication import PlatformTokenAuthentication, SessionAuthentication
 from archive.api.base import ApiViewMixin
 from archive.api.errors import ErrorSerializer
 from archive.api.permissions import require
-from archive.api.platform_serializers import (
+from archive.api.request_log import annotate
+from archive.models import PlatformToken
+from push import platform, platform_rules
+from push.api.platform_serializers import (
     MaterialMetadataSerializer,
     MaterialPushRequestSerializer,
     ReceiptSerializer,
     ReportMetadataSerializer,
     ReportPushRequestSerializer,
 )
-from archive.api.request_log import annotate
-from archive.models import PlatformToken
 
 METADATA_LIMIT = 1024 * 1024
 

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from archive.models import AuditEntry
 from archive.tokens import revoke
-from tests.platform import pki
-from tests.platform.conftest import HEAD, HEAD_ID, REPORT, post, push, report_meta
+from tests.push import pki
+from tests.push.conftest import HEAD, HEAD_ID, REPORT, post, push, report_meta
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from archive.models import Case, Item
-from tests.platform import pki
-from tests.platform.conftest import AUTH, HEAD_ID, REPORT, post, push, report_meta
+from tests.push import pki
+from tests.push.conftest import AUTH, HEAD_ID, REPORT, post, push, report_meta
 
 pytestmark = pytest.mark.django_db
 

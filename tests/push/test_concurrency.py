@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from archive.identifiers import format_report_number
 from archive.models import File, Item, PlatformReceipt
-from tests.platform.conftest import person_id, push, report_meta
+from tests.push.conftest import person_id, push, report_meta
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

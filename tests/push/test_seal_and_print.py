@@ -10,8 +10,8 @@ import pytest
 from archive import certificates
 from archive.models import AuditEntry, File, Item, PrintTask
 from archive.storage import read_blob
-from tests.platform import pki
-from tests.platform.conftest import REPORT, push, report_meta
+from tests.push import pki
+from tests.push.conftest import REPORT, push, report_meta
 
 pytestmark = pytest.mark.django_db
 

@@ -31,9 +31,9 @@ from django.utils import timezone
 from archive import audit, certificates, signing
 from archive.filing import file_item
 from archive.models import File, Item, Page, PlatformReceipt, PlatformToken, PrintTask
-from archive.platform_records import upsert_case, upsert_household
-from archive.platform_rules import Push, Rejected
 from archive.storage import store_bytes
+from push.platform_records import upsert_case, upsert_household
+from push.platform_rules import Push, Rejected
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
 
 
 def _print_copy(item_id: int | None) -> None:
-    from archive.printing import make_print_copy
+    from push.printing import make_print_copy
 
     task = PrintTask.objects.filter(item_id=item_id).select_related("item__agency").first()
     if task is None:
