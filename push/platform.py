@@ -29,13 +29,14 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from archive import audit, certificates, signing
-from archive.filing import file_item
-from archive.models import File, Item, Page, PlatformReceipt, PlatformToken, PrintTask
+from archive.items import StoredFile, create_item
+from archive.models import File, Item, PlatformReceipt, PlatformToken, PrintTask
 from archive.storage import store_bytes
 from push.platform_records import upsert_case, upsert_household
 from push.platform_rules import Push, Rejected
 
 log = logging.getLogger(__name__)
+PDF = "application/pdf"
 
 ATTEMPTS = 4
 _pdfium_lock = threading.Lock()  # pdfium is not thread-safe
@@ -239,7 +240,8 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
         "flags": list(prepared.flags),
         "received_at": timezone.now().isoformat(),
     }
-    item = Item.objects.create(
+    name = (prepared.name or "document.pdf")[:255]
+    item = create_item(
         household=household,
         agency=spec.agency,
         case=case,
@@ -249,32 +251,16 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
         document_number=spec.document_number[:60],
         responsible=spec.responsible[:100],
         formation_date=spec.formation_date,
-        page_count=len(prepared.pages),
         carrier=Item.Carrier.ELECTRONIC,
         remarks="；".join(FLAG_REMARKS[f] for f in prepared.flags),
         fields=fields,
+        files=[
+            StoredFile.of(original, File.Role.ORIGINAL, PDF, original_name=name),
+            StoredFile.of(sealed, File.Role.SIGNED, PDF, original_name="sealed.pdf"),
+        ],
+        pages=prepared.pages,
+        file=True,
     )
-    name = (prepared.name or "document.pdf")[:255]
-    File.objects.create(
-        item=item,
-        role=File.Role.ORIGINAL,
-        sha256=original.sha256,
-        size=original.size,
-        media_type="application/pdf",
-        original_name=name,
-    )
-    File.objects.create(
-        item=item,
-        role=File.Role.SIGNED,
-        sha256=sealed.sha256,
-        size=sealed.size,
-        media_type="application/pdf",
-        original_name="sealed.pdf",
-    )
-    Page.objects.bulk_create(
-        Page(item=item, number=n, text=text) for n, text in enumerate(prepared.pages, start=1)
-    )
-    file_item(item)
     if spec.category in settings.HEDANG_PUSH_PRINT_CATEGORIES:
         PrintTask.objects.create(item=item)
     summary.update(

@@ -4,7 +4,7 @@
 the sheets propose (``fields["proposed_split"]``). ``confirm_split`` takes the archivist's
 parts (page ranges, household, subtype) and the pages that are separator sheets, checks all of
 it, then in one transaction files one item per part exactly as a certain stack would have been
-filed (``scanning.stack.part_item``), and retires the whole-stack review item, which was never
+filed (``ingest.parts.part_item``), and retires the whole-stack review item, which was never
 filed and has no 档号. The retirement is one entry in the operation log.
 """
 
@@ -21,9 +21,9 @@ from archive.filing import FilingError, file_item
 from archive.models import File, Household, Item, Subtype
 from ingest import pipeline
 from ingest.models import Batch, Document
+from ingest.parts import part_item, stack_pdf
 from ingest.review import usable_subtypes
 from scanning.separators import Part
-from scanning.stack import part_item, stack_pdf
 
 
 class SplitError(ValueError):
