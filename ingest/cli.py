@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.categories import Category
 from archive.models import Agency, Household, Subtype
+from ingest.intake import station_defaults
 from ingest.models import Batch, Document, Station
 from ingest.progress import batch_progress
 
@@ -42,7 +43,9 @@ class IngestCommand(BaseCommand):
                 raise CommandError(f"找不到文件或文件夹：{path}", returncode=2)
         return files
 
-    def make_batch(self, options) -> Batch:
+    def batch_options(self, options) -> dict:
+        """What the options say about the batch, checked, with the station's defaults where
+        they say nothing (ingest.intake.station_defaults): the keyword arguments of intake."""
         station = None
         if options["station"]:
             station = Station.objects.filter(name=options["station"]).first()
@@ -55,22 +58,21 @@ class IngestCommand(BaseCommand):
             ).first()
             if household is None:
                 raise CommandError(f"没有户主身份证号为 {options['household']} 的户", returncode=2)
-        household = household or (station.default_household if station else None)
-        subtype = self.subtype_named(options["subtype"]) or (
-            station.default_subtype if station else None
+        defaults = station_defaults(
+            station, household, options["category"] or "", self.subtype_named(options["subtype"])
         )
-        category = options["category"] or (subtype.category if subtype else "")
-        category = category or (station.default_category if station else "")
+        subtype, category = defaults.subtype, defaults.category
         if subtype and category and subtype.category != category:
             raise CommandError(f"子类「{subtype}」不属于类别 {category}", returncode=2)
-        return Batch.objects.create(
-            source=Batch.Source.COMMAND,
-            agency=self.agency_for(options["agency"], station, household),
-            station=station,
-            household=household,
-            category=category,
-            subtype=subtype,
-        )
+        return {
+            "source": Batch.Source.COMMAND,
+            "agency": self.agency_for(options["agency"], station, defaults.household),
+            "station": station,
+            "household": defaults.household,
+            "category": category,
+            "subtype": subtype,
+            "queue": not options["sync"],
+        }
 
     def subtype_named(self, value: str | None) -> Subtype | None:
         if not value:

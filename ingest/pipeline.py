@@ -62,8 +62,15 @@ def limits() -> sniff.Limits:
 # --- submit ---------------------------------------------------------------------------------
 
 
-def submit(batch: Batch, name: str, data: bytes) -> list[Document]:
-    """Take one file (a ZIP becomes its files). Returns one Document per file taken."""
+def submit(
+    batch: Batch, name: str, data: bytes, checked: sniff.Sniffed | None = None
+) -> list[Document]:
+    """Take one file (a ZIP becomes its files). Returns one Document per file taken.
+
+    ``checked``: what the caller's own check of these very bytes found (sniff and resolution,
+    as here), so they are not checked twice. Callers go through ingest.intake."""
+    if checked is not None:
+        return [submit_one(batch, name, data, checked)]
     if sniff.media_type_of(data) == sniff.ZIP:
         try:
             members = sniff.expand_zip(name, data, limits())
@@ -73,13 +80,17 @@ def submit(batch: Batch, name: str, data: bytes) -> list[Document]:
     return [submit_one(batch, name, data)]
 
 
-def submit_one(batch: Batch, name: str, data: bytes) -> Document:
-    try:
-        sniffed = sniff.sniff(name, data, limits())
-    except sniff.Rejected as exc:
-        return reject(batch, name, data, str(exc))
-    if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
-        return reject(batch, name, data, low)
+def submit_one(
+    batch: Batch, name: str, data: bytes, checked: sniff.Sniffed | None = None
+) -> Document:
+    sniffed = checked
+    if sniffed is None:
+        try:
+            sniffed = sniff.sniff(name, data, limits())
+        except sniff.Rejected as exc:
+            return reject(batch, name, data, str(exc))
+        if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
+            return reject(batch, name, data, low)
     blob = store_bytes(data)
     existing = _live_item_with_original(blob.sha256)
     if existing is not None and (batch.household_id in (None, existing.household_id)):

@@ -25,7 +25,7 @@ def inbox(settings, tmp_path):
 @pytest.fixture
 def queued(monkeypatch):
     taken = []
-    monkeypatch.setattr(hotfolder, "enqueue", taken.append)
+    monkeypatch.setattr("ingest.intake.enqueue", taken.append)
     return taken
 
 

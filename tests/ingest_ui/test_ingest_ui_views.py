@@ -32,7 +32,7 @@ def _report_pdf(household, extra: str = "") -> bytes:
 def enqueued(monkeypatch):
     """The documents handed to the workers (nothing reaches a broker in these tests)."""
     sent = []
-    monkeypatch.setattr("ingest.views.upload.enqueue", sent.append)
+    monkeypatch.setattr("ingest.intake.enqueue", sent.append)
     monkeypatch.setattr("ingest.tasks.enqueue", sent.append)
     return sent
 

@@ -2,12 +2,10 @@ import json
 import sys
 from pathlib import Path
 
-from django.db import transaction
-
 from ingest import pipeline
 from ingest.cli import ERROR_STATUSES, IngestCommand, item_json
+from ingest.intake import Incoming, intake
 from ingest.models import Document
-from ingest.tasks import enqueue
 
 
 class Command(IngestCommand):
@@ -15,16 +13,13 @@ class Command(IngestCommand):
 
     def handle(self, *args, **options):
         files = self.input_files(options["paths"])
-        batch = self.make_batch(options)
-        runs: list[tuple[Path, list[Document]]] = []
-        for path in files:
-            data = path.read_bytes()
-            with transaction.atomic():
-                documents = pipeline.submit(batch, path.name, data)
-            runs.append((path, documents))
-            if not options["sync"]:
-                for document in documents:
-                    enqueue(document)
+        batch_options = self.batch_options(options)
+        taken = intake(
+            (Incoming(path.name, path.read_bytes()) for path in files),
+            detail={"files": len(files)},
+            **batch_options,
+        )
+        batch, runs = taken.batch, list(zip(files, taken.taken, strict=True))
         if options["sync"]:
             for index, (_path, documents) in enumerate(runs, start=1):
                 for document in documents:

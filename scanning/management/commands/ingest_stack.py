@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.db import transaction
 
 from ingest import pipeline
 from ingest.cli import ERROR_STATUSES, IngestCommand, item_json
+from ingest.intake import Incoming, intake
 from ingest.models import Document
 from ingest.sniff import Rejected
 from ingest.stacks import join_page_images
-from ingest.tasks import enqueue
 
 
 class Command(IngestCommand):
@@ -33,17 +32,15 @@ class Command(IngestCommand):
             raise CommandError(str(exc), returncode=2) from exc
         first = options["paths"][0]
         name = f"{first.name if first.is_dir() else first.stem}.pdf"
-        batch = self.make_batch(options)
-        with transaction.atomic():
-            documents = pipeline.submit(batch, name, pdf)
-        for document in documents:
-            if document.status != Document.Status.QUEUED:
-                continue
-            if options["sync"]:
-                pipeline.process(document.pk)
-            else:
-                enqueue(document)
-        if not options["sync"]:
+        taken = intake(
+            [Incoming(name, pdf)], detail={"files": len(files)}, **self.batch_options(options)
+        )
+        batch, documents = taken.batch, taken.documents
+        if options["sync"]:
+            for document in documents:
+                if document.status == Document.Status.QUEUED:
+                    pipeline.process(document.pk)
+        else:
             self.wait_for(batch, options)
         documents = [Document.objects.get(pk=d.pk) for d in documents]
         for document in documents:
