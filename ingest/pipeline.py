@@ -302,16 +302,10 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
         document.lease_until = None
         document.error = ""
         document.save()
-    for each in items:
-        index(each)
+    # The index follows the filed items through search's signals (filing saves each item
+    # after its pages exist); this step only records that it is done.
     Document.objects.filter(pk=document.pk).update(step="indexed")
     return document
-
-
-def index(item: Item) -> None:
-    from search import index_item
-
-    index_item(item)
 
 
 def retry(document: Document) -> Document:

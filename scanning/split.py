@@ -19,7 +19,6 @@ from django.utils import timezone
 from archive import audit
 from archive.filing import FilingError, file_item
 from archive.models import File, Household, Item, Subtype
-from ingest import pipeline
 from ingest.models import Batch, Document
 from ingest.parts import part_item, stack_pdf
 from ingest.review import usable_subtypes
@@ -74,9 +73,7 @@ def confirm_split(
             _retire(item, document, items, user, request)
     except FilingError as exc:
         raise SplitError(f"不能归档：{exc}") from exc
-    for each in items:
-        pipeline.index(each)
-    return items
+    return items  # the index follows through search's signals
 
 
 def _locked(item: Item, user) -> tuple[Item, Document]:
