@@ -1,4 +1,4 @@
-# Hedang 核档 — entry points (shared/CONTRACTS.md, "Set-up and running").
+# Hedang 核档 — entry points (docs/contracts.md, "Set-up and running").
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 

@@ -145,7 +145,7 @@ class HouseholdPushSerializer(serializers.Serializer):
 
 
 class ReportMetadataSerializer(serializers.Serializer):
-    """The ``metadata`` part of ``POST /api/v1/reports`` (shared/CONTRACTS.md)."""
+    """The ``metadata`` part of ``POST /api/v1/reports`` (docs/contracts.md)."""
 
     report_number = ReportNumberField()
     authorization_number = AuthorizationNumberField(required=False, allow_blank=True, default="")
