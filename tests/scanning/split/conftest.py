@@ -16,7 +16,7 @@ import pytest
 from archive.models import Household, Item
 from ingest import pipeline
 from ingest.models import Batch, Document
-from tests.ingest_ui.conftest import login, make_review_item  # noqa: F401  (fixtures)
+from tests.ingest.ui.conftest import login, make_review_item  # noqa: F401  (fixtures)
 from tests.scanning.test_stack import _concat, _page, _sheet_pdf
 
 REGION = "420102"

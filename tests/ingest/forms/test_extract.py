@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.forms.conftest import needs_tesseract, read_form
+from tests.ingest.forms.conftest import needs_tesseract, read_form
 
 pytestmark = [pytest.mark.slow, needs_tesseract]
 

@@ -36,7 +36,7 @@ from archive.identifiers import (
     resident_id_check_char,
 )
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 TODAY = date(2025, 6, 1)
 DAT22_PATTERN = "{fonds}-{doc_class}·{year}-{retention}-{org}-{number:04d}"
 

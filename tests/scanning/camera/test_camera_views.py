@@ -12,7 +12,7 @@ from archive.models import AuditEntry, Subtype
 from archive.storage import read_blob
 from ingest.models import Batch, Document, Station
 from scanning.views.camera import MAX_PAGES
-from tests.scanning_camera.conftest import jpeg, marked_page, pdf_page_images, read_markers
+from tests.scanning.camera.conftest import jpeg, marked_page, pdf_page_images, read_markers
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # starts Django in a subprocess
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 PYTHON = PROJECT / ".venv" / "bin" / "python"
 
 REPORT = "第42010220240300017aaf1号"

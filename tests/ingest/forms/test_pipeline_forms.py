@@ -13,8 +13,8 @@ from archive.models import File
 from archive.storage import read_blob
 from ingest.models import Document, ItemHousehold
 from ingest.sniff import pdf_page_texts
-from tests.forms.conftest import needs_tesseract
 from tests.ingest.conftest import register_synthetic
+from tests.ingest.forms.conftest import needs_tesseract
 from tests.synthetic import render_form
 from tests.synthetic.degrade import degrade
 from tests.synthetic.scans import write_tiff

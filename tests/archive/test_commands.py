@@ -18,7 +18,7 @@ from archive.demo import DEMO_HOUSEHOLDS, DEMO_PASSWORD, DEMO_USERS
 from archive.models import Agency, AuditEntry, Case, File, Household, Item, Member, Page, User
 from archive.storage import read_blob
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def run(name: str, *args: str) -> str:

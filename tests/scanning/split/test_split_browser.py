@@ -8,7 +8,7 @@ import os
 import pytest
 
 from tests.browser import needs_chromium
-from tests.ingest_ui.test_ingest_ui_browser import log_in
+from tests.ingest.ui.test_ingest_ui_browser import log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, needs_chromium]
 

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-# The staff UI's Chromium set-up (Debian's chromium, no network, zh-CN), shared with tests/ui.
+# The staff UI's Chromium set-up (Debian's chromium, no network, zh-CN), shared with tests/archive/ui.
 
 _serial = itertools.count(1)
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from archive.models import AuditEntry
-from tests.scanning_print.conftest import flat, pdf_text
+from tests.scanning.print.conftest import flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 

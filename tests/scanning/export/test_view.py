@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from archive.models import AuditEntry
 from ingest.stacks import join_page_images
-from tests.scanning_export.conftest import jpeg_scan
+from tests.scanning.export.conftest import jpeg_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, needs_chromium
-from tests.scanning_camera.conftest import marked_page, pdf_page_images, read_markers
+from tests.scanning.camera.conftest import marked_page, pdf_page_images, read_markers
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, needs_chromium]
 

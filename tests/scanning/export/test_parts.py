@@ -9,8 +9,8 @@ from archive.models import File, Item
 from archive.storage import read_blob
 from ingest.models import Document
 from scanning import export, quality
+from tests.scanning.split.conftest import REGION, ingest
 from tests.scanning.test_stack import _concat, _page, _sheet_pdf
-from tests.scanning_split.conftest import REGION, ingest
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops
 from archive.pdf import text_pdf
 from ingest.stacks import join_page_images
 from scanning import export
-from tests.scanning_export.conftest import colour_photo_scan, encoded, jpeg_scan
+from tests.scanning.export.conftest import colour_photo_scan, encoded, jpeg_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from ingest import quality
 from ingest.deskew import straighten
 from ingest.pdfscans import pdf_page_images
 from ingest.quality import Profile
-from tests.ingest_quality.conftest import jpeg
+from tests.ingest.quality.conftest import jpeg
 from tests.synthetic.degrade import degrade, downsample, skew
 
 

@@ -16,7 +16,7 @@ from archive.storage import archive_storage, blob_name, read_blob
 from ingest import pipeline
 from ingest.models import Batch, Document, Station
 from tests.ingest.conftest import scan_page
-from tests.ingest_quality.conftest import jpeg, tiff
+from tests.ingest.quality.conftest import jpeg, tiff
 from tests.synthetic.degrade import downsample
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from archive.models import Household
 from ingest import hotfolder, pipeline
 from ingest.models import Document, DocumentPart, Station
-from tests.ingest_quality.conftest import jpeg
+from tests.ingest.quality.conftest import jpeg
 from tests.scanning.test_scanned_stack import _build_stack, _check
 from tests.synthetic.degrade import downsample
 from tests.synthetic.scans import write_jpeg
@@ -85,7 +85,7 @@ def test_a_refused_subfolder_moves_to_rejected_with_a_note(hubei, inbox, queued,
 
 @pytest.mark.slow
 def test_a_subfolder_of_jpegs_with_separator_sheets_is_one_document_split_into_items(
-    hubei, inbox, queued, tmp_path
+    hubei, inbox, queued, tmp_path, django_capture_on_commit_callbacks
 ):
     station = _station(hubei, inbox, dpi=300, colour_mode="grey")
     pages, expected = _build_stack(tmp_path, hubei)
@@ -94,7 +94,9 @@ def test_a_subfolder_of_jpegs_with_separator_sheets_is_one_document_split_into_i
         write_jpeg(image, folder / f"scan-{number:04d}.jpg", dpi=300)
     watcher = hotfolder.Watcher(settle=1.0)
     assert watcher.settled(now=0.0) == []
-    (document,) = watcher.take(watcher.settled(now=2.0))
+    # Queued once the document's row is committed (ingest.intake), as the worker needs it.
+    with django_capture_on_commit_callbacks(execute=True):
+        (document,) = watcher.take(watcher.settled(now=2.0))
     assert not folder.exists() and queued == [document]
     assert document.batch.source == "hot_folder" and document.batch.station == station
     document = pipeline.process(document.pk)

@@ -23,7 +23,7 @@ from archive.storage import (
     store_bytes,
 )
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _files_under(root: Path) -> list[Path]:

@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from scanning import printing
-from tests.scanning_print.conftest import flat, pdf_text
+from tests.scanning.print.conftest import flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 

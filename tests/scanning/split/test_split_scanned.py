@@ -14,8 +14,8 @@ from archive.storage import read_blob
 from ingest.models import Document
 from scanning.split import PartChoice, confirm_split
 from tests.ingest.conftest import scan_page
+from tests.scanning.split.conftest import REGION, ingest
 from tests.scanning.test_scanned_stack import _sheet_image
-from tests.scanning_split.conftest import REGION, ingest
 from tests.synthetic.scans import write_pdf_from_images
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
