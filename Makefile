@@ -1,4 +1,4 @@
-# Hedang 核档 — entry points (shared/CONTRACTS.md, "Set-up and running").
+# Hedang 核档 — entry points (docs/contracts.md, "Set-up and running").
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -19,7 +19,7 @@ help:
 	@echo "make test           set-up, then the whole test suite (PYTEST_ARGS=... to pass options)"
 	@echo "make test-quick     set-up, then the tests not marked slow"
 	@echo "make test-postgres  the whole suite on PostgreSQL and Redis (scripts/services.sh)"
-	@echo "make lint           ruff check + ruff format --check"
+	@echo "make lint           ruff check + ruff format --check + lint-imports (the layers)"
 	@echo "make clean          remove test data dirs (var/test-*) and caches; never the data"
 
 setup:
@@ -40,12 +40,13 @@ test-postgres: setup
 	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_TEST_URL) \
 		$(PYTEST) -p no:cacheprovider $(PYTEST_ARGS)
 
-# lint needs only ruff: it runs the set-up only when .venv has no ruff yet.
+# lint needs only ruff and import-linter: it runs the set-up only when .venv has no ruff yet.
 $(RUFF):
 	bash scripts/setup.sh
 
+# lint-imports checks the layers of the README (contracts in pyproject.toml).
 lint: | $(RUFF)
-	$(RUFF) check . && $(RUFF) format --check .
+	$(RUFF) check . && $(RUFF) format --check . && $(VENV)/bin/lint-imports
 
 clean:
 	rm -rf var/test-* .pytest_cache .ruff_cache .hypothesis test-results

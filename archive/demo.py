@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from archive import identifiers
-from archive.filing import file_item
-from archive.models import Agency, Case, File, Household, Item, Member, Page, Subtype, User
+from archive.items import StoredFile, create_item
+from archive.models import Agency, Case, File, Household, Item, Member, Subtype, User
 from archive.pdf import text_pdf
 from archive.roles import ARCHIVIST, INSPECTOR
 from archive.storage import store_bytes
@@ -184,7 +184,8 @@ def _seed_household(agency: Agency, spec: DemoHousehold) -> None:
     ]
     for code, title, number, date, lines in documents:
         subtype = Subtype.objects.get(code=code)
-        item = Item.objects.create(
+        pdf = text_pdf(title, lines)
+        create_item(
             household=household,
             agency=agency,
             case=case,
@@ -194,21 +195,18 @@ def _seed_household(agency: Agency, spec: DemoHousehold) -> None:
             document_number=number,
             responsible=agency.name,
             formation_date=date,
-            page_count=1,
             carrier=Item.Carrier.BOTH,
+            files=[
+                StoredFile.of(
+                    store_bytes(pdf),
+                    File.Role.ORIGINAL,
+                    "application/pdf",
+                    original_name=f"{title}.pdf",
+                )
+            ],
+            pages=["\n".join([title, *lines])],
+            file=True,
         )
-        pdf = text_pdf(title, lines)
-        blob = store_bytes(pdf)
-        File.objects.create(
-            item=item,
-            role=File.Role.ORIGINAL,
-            sha256=blob.sha256,
-            size=blob.size,
-            media_type="application/pdf",
-            original_name=f"{title}.pdf",
-        )
-        Page.objects.create(item=item, number=1, text="\n".join([title, *lines]))
-        file_item(item)
 
 
 def login_lines() -> list[str]:

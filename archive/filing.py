@@ -23,7 +23,7 @@ class FilingError(ValueError):
 
 
 def retention_start(formation_date: dt.date) -> dt.date:
-    """Retention counts from 1 January after the year of formation (DOMAIN.md)."""
+    """Retention counts from 1 January after the year of formation (docs/domain.md)."""
     if settings.HEDANG_RETENTION_START == "formation_date":
         return formation_date
     return dt.date(formation_date.year + 1, 1, 1)

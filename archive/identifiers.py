@@ -1,7 +1,7 @@
 """Numbers with a format: resident IDs, report numbers, authorization numbers and 档号.
 
 Pure Python (no Django import at module level), so it can be used from settings, scripts,
-migrations and tests without a configured project. See shared/DOMAIN.md, "Numbers with a
+migrations and tests without a configured project. See docs/domain.md, "Numbers with a
 format".
 
 Every parser normalises its input first (full-width to half-width, surrounding whitespace

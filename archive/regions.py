@@ -1,4 +1,4 @@
-"""Hubei's administrative divisions (shared/data/hubei_regions.csv) as the Agency tree."""
+"""Hubei's administrative divisions (data/hubei_regions.csv) as the Agency tree."""
 
 from __future__ import annotations
 

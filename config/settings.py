@@ -2,7 +2,7 @@
 
 The embedded default needs no environment at all: SQLite (WAL), files and broker folders
 under ``$HEDANG_DATA_DIR``. Production components are switched on one by one by the
-environment variables of shared/CONTRACTS.md. Every environment read lives in this file.
+environment variables of docs/contracts.md. Every environment read lives in this file.
 """
 
 import os
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ingest",
     "scanning",
     "search",
+    "push",
     "retention",
     "loans",
     "consistency",
@@ -242,7 +243,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
-# --- The archive's own rules (DOMAIN.md) ---------------------------------------------------
+# --- The archive's own rules (docs/domain.md) -----------------------------------------------
 # DA/T 22 档号. Fields: fonds, doc_class, year, retention, category_code, business_type, number.
 # The class of an item is the pattern rendered without its number; 件号 run gap-free per class.
 HEDANG_ARCHIVE_NUMBER_PATTERN = os.environ.get(
@@ -324,7 +325,7 @@ HEDANG_SEARCH_FACET_LIMIT = 20_000
 HEDANG_SEARCH_RANK_LIMIT = 20_000
 # --- end Search ---------------------------------------------------------------------------
 
-# --- Platform push (POST /api/v1/reports, /api/v1/materials; archive/platform.py) ----------
+# --- Platform push (POST /api/v1/reports, /api/v1/materials; push/platform.py) -------------
 # CA certificates (PEM/DER files) that signatures in pushed PDFs must chain to.
 HEDANG_TRUST_ROOTS_DIR = Path(os.environ.get("HEDANG_TRUST_ROOTS_DIR", DATA_DIR / "trust"))
 # The archive's own key and certificate, which seal the access copies (PEM).

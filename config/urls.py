@@ -9,6 +9,7 @@ urlpatterns = [
     # Before the archive API: its include ends with a catch-all JSON 404.
     path("api/v1/search", SearchApiView.as_view(), name="api-search"),
     # Each app above archive mounts its own API here, before archive's catch-all JSON 404.
+    path("api/v1/", include("push.api.urls")),
     path("api/v1/", include("loans.api.urls")),
     path("api/v1/", include("retention.api.urls")),
     path("api/v1/", include("consistency.api.urls")),

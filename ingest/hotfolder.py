@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
-from ingest import pipeline, sniff
+from ingest import sniff
+from ingest.intake import Incoming, intake
 from ingest.models import Batch, Document, Station
 from ingest.stacks import join_page_images
-from ingest.tasks import enqueue
 
 log = logging.getLogger(__name__)
 REJECTED_DIR = ".rejected"
@@ -140,33 +139,38 @@ class Watcher:
         return documents
 
 
-def _batch(station: Station) -> Batch:
-    return Batch.objects.create(
+@dataclass(frozen=True)
+class FromInbox(Incoming):
+    path: Path | None = None
+
+
+def _intake(station: Station, files, detail: dict, then):
+    return intake(
+        files,
         source=Batch.Source.HOT_FOLDER,
         agency=station.agency,
         station=station,
-        household=station.default_household,
-        category=station.default_category,
-        subtype=station.default_subtype,
+        detail=detail,
+        then=then,
     )
 
 
 def take_files(station: Station, files: list[Path]) -> list[Document]:
-    batch = _batch(station)
-    taken = []
-    for path in files:
-        data = path.read_bytes()
-        with transaction.atomic():
-            documents = pipeline.submit(batch, path.name, data)
+    """Single files of a station: one batch, each file's bytes read when its turn comes and
+    the file removed (or moved to .rejected/) as soon as its documents are committed."""
+
+    def incoming():
+        for path in files:
+            yield FromInbox(path.name, path.read_bytes(), path=path)
+
+    def settle(taken: FromInbox, documents: list[Document]) -> None:
         rejected = [d for d in documents if d.status == Document.Status.REJECTED]
         if rejected:
-            _move_rejected(path, "；".join(d.error for d in rejected))
+            _move_rejected(taken.path, "；".join(d.error for d in rejected))
         else:
-            path.unlink()  # its bytes are stored and verified
-        for document in documents:
-            enqueue(document)
-        taken += documents
-    return taken
+            taken.path.unlink()  # its bytes are stored and verified
+
+    return _intake(station, incoming(), {"files": len(files)}, settle).documents
 
 
 def take_stack(station: Station, folder: Path) -> list[Document]:
@@ -174,22 +178,24 @@ def take_stack(station: Station, folder: Path) -> list[Document]:
     files = stack_files(folder)
     images = [p.read_bytes() for p in files]
     name = f"{folder.name}.pdf"
-    batch = _batch(station)
-    with transaction.atomic():
-        try:
-            data = join_page_images(images, [p.name for p in files])
-        except sniff.Rejected as exc:
-            documents = [pipeline._rejected(batch, name, b"".join(images), str(exc))]
+    try:
+        incoming = Incoming(name, join_page_images(images, [p.name for p in files]))
+    except sniff.Rejected as exc:
+        incoming = Incoming(name, b"".join(images), refused=str(exc))
+    return _intake(
+        station, [incoming], {"files": len(files), "stack": folder.name}, _settle_stack(folder)
+    ).documents
+
+
+def _settle_stack(folder: Path):
+    def settle(taken: Incoming, documents: list[Document]) -> None:
+        rejected = [d for d in documents if d.status == Document.Status.REJECTED]
+        if rejected:
+            _move_rejected(folder, "；".join(d.error for d in rejected))
         else:
-            documents = pipeline.submit(batch, name, data)
-    rejected = [d for d in documents if d.status == Document.Status.REJECTED]
-    if rejected:
-        _move_rejected(folder, "；".join(d.error for d in rejected))
-    else:
-        shutil.rmtree(folder)  # the joined bytes are stored and verified
-    for document in documents:
-        enqueue(document)
-    return documents
+            shutil.rmtree(folder)  # the joined bytes are stored and verified
+
+    return settle
 
 
 def _move_rejected(path: Path, reason: str) -> None:

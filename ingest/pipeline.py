@@ -22,9 +22,10 @@ from django.utils.module_loading import import_string
 
 from archive import audit
 from archive.filing import file_item
-from archive.models import File, Household, Item, Page, Subtype
+from archive.models import File, Item, Subtype
 from archive.storage import read_blob, store_bytes
-from ingest import formocr, ocr, scanprep, sniff
+from ingest import formocr, ocr, parts, scanprep, sniff
+from ingest.itemize import item_for
 from ingest.linking import LinkDecision, link
 from ingest.models import Batch, Document
 from ingest.text import Found, SubtypeRule, clean_text, find_identifiers, formation_date
@@ -61,24 +62,35 @@ def limits() -> sniff.Limits:
 # --- submit ---------------------------------------------------------------------------------
 
 
-def submit(batch: Batch, name: str, data: bytes) -> list[Document]:
-    """Take one file (a ZIP becomes its files). Returns one Document per file taken."""
+def submit(
+    batch: Batch, name: str, data: bytes, checked: sniff.Sniffed | None = None
+) -> list[Document]:
+    """Take one file (a ZIP becomes its files). Returns one Document per file taken.
+
+    ``checked``: what the caller's own check of these very bytes found (sniff and resolution,
+    as here), so they are not checked twice. Callers go through ingest.intake."""
+    if checked is not None:
+        return [submit_one(batch, name, data, checked)]
     if sniff.media_type_of(data) == sniff.ZIP:
         try:
             members = sniff.expand_zip(name, data, limits())
         except sniff.Rejected as exc:
-            return [_rejected(batch, name, data, str(exc))]
+            return [reject(batch, name, data, str(exc))]
         return [submit_one(batch, member, content) for member, content in members]
     return [submit_one(batch, name, data)]
 
 
-def submit_one(batch: Batch, name: str, data: bytes) -> Document:
-    try:
-        sniffed = sniff.sniff(name, data, limits())
-    except sniff.Rejected as exc:
-        return _rejected(batch, name, data, str(exc))
-    if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
-        return _rejected(batch, name, data, low)
+def submit_one(
+    batch: Batch, name: str, data: bytes, checked: sniff.Sniffed | None = None
+) -> Document:
+    sniffed = checked
+    if sniffed is None:
+        try:
+            sniffed = sniff.sniff(name, data, limits())
+        except sniff.Rejected as exc:
+            return reject(batch, name, data, str(exc))
+        if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
+            return reject(batch, name, data, low)
     blob = store_bytes(data)
     existing = _live_item_with_original(blob.sha256)
     if existing is not None and (batch.household_id in (None, existing.household_id)):
@@ -112,7 +124,7 @@ def _live_item_with_original(sha256: str) -> Item | None:
     return file.item if file else None
 
 
-def _rejected(batch: Batch, name: str, data: bytes, reason: str) -> Document:
+def reject(batch: Batch, name: str, data: bytes, reason: str) -> Document:
     document = Document.objects.create(
         batch=batch, original_name=name[:255], size=len(data), status=Status.REJECTED, error=reason
     )
@@ -243,17 +255,19 @@ def _review_report_subtype(subtype_id: int, found: Found) -> tuple[int, str]:
     return subtype.pk, subtype.category
 
 
-def find_stack(document: Document):
+def find_stack(document: Document) -> tuple[bytes, parts.StackPlan] | None:
     """Ask each splitter (settings.HEDANG_INGEST_SPLITTERS, e.g. separator sheets in app
-    ``scanning``) whether the document is a stack of several items. A splitter has
-    ``detect(document)`` (read-only, run outside the write transaction: it may render every
-    page) returning None or what it found, and ``split(document, batch, today, found)``
-    returning ``(items, ready)``: the items it made, already filed when ``ready``."""
-    for path in getattr(settings, "HEDANG_INGEST_SPLITTERS", ()):
-        splitter = import_string(path)
-        found = splitter.detect(document)
-        if found is not None:
-            return splitter, found
+    ``scanning``) whether the document is a stack of several items. A splitter's
+    ``detect(document, pdf)`` only reads (run outside the write transaction: it may render every
+    page) and returns None or a plan (ingest.parts.StackPlan); the pipeline builds the parts."""
+    splitters = [import_string(p) for p in getattr(settings, "HEDANG_INGEST_SPLITTERS", ())]
+    if not splitters:
+        return None
+    pdf = parts.stack_pdf(document)
+    for splitter in splitters:
+        plan = splitter.detect(document, pdf)
+        if plan is not None:
+            return pdf, plan
     return None
 
 
@@ -267,11 +281,17 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
             return document
         batch = Batch.objects.select_related("agency").get(pk=document.batch_id)
         if stack is not None:  # a stack with separator sheets: one item per sheet
-            splitter, found = stack
-            items, ready = splitter.split(document, batch, today, found)
+            pdf, plan = stack
+            targets = parts.resolve(plan, batch)
+            ready = plan.certain
+            if ready:
+                items = parts.file_parts(document, batch, today, pdf, plan, targets)
+            else:
+                whole = item_for(document, batch, analyse(document, batch, today), today)
+                items = [parts.hold_for_review(document, whole, plan)]
         else:
             analysis = analyse(document, batch, today)
-            items = [_create_item(document, batch, analysis, today)]
+            items = [item_for(document, batch, analysis, today)]
             ready = analysis.decision.linked and analysis.subtype_id is not None
             if ready:
                 file_item(items[0])
@@ -282,102 +302,10 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
         document.lease_until = None
         document.error = ""
         document.save()
-    for each in items:
-        index(each)
+    # The index follows the filed items through search's signals (filing saves each item
+    # after its pages exist); this step only records that it is done.
     Document.objects.filter(pk=document.pk).update(step="indexed")
     return document
-
-
-def _create_item(document: Document, batch: Batch, analysis: Analysis, today: dt.date) -> Item:
-    household = (
-        Household.objects.get(pk=analysis.decision.household_id)
-        if analysis.decision.linked
-        else None
-    )
-    subtype = Subtype.objects.get(pk=analysis.subtype_id) if analysis.subtype_id else None
-    scanned = document.media_type in sniff.IMAGE_TYPES or bool(
-        document.ocr_sha256 and document.ocr_sha256 != document.sha256
-    )
-    number = analysis.found.report_numbers[:1] or analysis.found.authorization_numbers[:1]
-    item = Item.objects.create(
-        household=household,
-        agency=household.agency if household else batch.agency,
-        category=analysis.category,
-        subtype=subtype,
-        title=_title(household, subtype, document),
-        document_number=number[0] if number else "",
-        responsible=batch.agency.name,
-        formation_date=analysis.formation_date or today,
-        page_count=len(analysis.texts),
-        carrier=Item.Carrier.PAPER if scanned else Item.Carrier.ELECTRONIC,
-        status=Item.Status.REVIEW,
-        status_detail="；".join([analysis.decision.reason, *analysis.notes]),
-        fields={
-            "identifiers": analysis.found.as_json(),
-            "candidates": list(analysis.decision.candidates),
-            "source": {"document": document.pk, "name": document.original_name},
-            **scanprep.item_fields(document),
-        },
-    )
-    _attach_files(item, document)
-    formocr.attach(item, document, analysis.decision)
-    Page.objects.bulk_create(
-        Page(item=item, number=n, text=text) for n, text in enumerate(analysis.texts, start=1)
-    )
-    return item
-
-
-def _title(household, subtype, document) -> str:
-    if household and subtype:
-        return f"{household.head_name}户{subtype.name}"
-    return f"{subtype.name if subtype else '未识别材料'}（{document.original_name}）"[:300]
-
-
-def attach_original(item: Item, document: Document) -> File:
-    """The document's stored original, as the item's original file (shared by every part of a
-    split stack)."""
-    return File.objects.create(
-        item=item,
-        role=File.Role.ORIGINAL,
-        sha256=document.sha256,
-        size=document.size,
-        media_type=document.media_type,
-        original_name=document.original_name,
-    )
-
-
-def _attach_files(item: Item, document: Document) -> None:
-    attach_original(item, document)
-    access = read_blob(document.ocr_sha256) if document.ocr_sha256 else read_blob(document.sha256)
-    if document.ocr_sha256 and document.ocr_sha256 != document.sha256:
-        File.objects.create(
-            item=item,
-            role=File.Role.ACCESS,
-            sha256=document.ocr_sha256,
-            size=len(access),
-            media_type=sniff.PDF,
-        )
-    attach_thumbnails(item, access)
-
-
-def attach_thumbnails(item: Item, pdf: bytes) -> None:
-    """A small PNG of every page of ``pdf``, stored as the item's thumbnails (review queue)."""
-    for number, png in enumerate(ocr.render_thumbnails(pdf), start=1):
-        blob = store_bytes(png)
-        File.objects.create(
-            item=item,
-            role=File.Role.THUMBNAIL,
-            sha256=blob.sha256,
-            size=blob.size,
-            media_type=sniff.PNG,
-            page_number=number,
-        )
-
-
-def index(item: Item) -> None:
-    from search import index_item
-
-    index_item(item)
 
 
 def retry(document: Document) -> Document:

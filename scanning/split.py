@@ -4,7 +4,7 @@
 the sheets propose (``fields["proposed_split"]``). ``confirm_split`` takes the archivist's
 parts (page ranges, household, subtype) and the pages that are separator sheets, checks all of
 it, then in one transaction files one item per part exactly as a certain stack would have been
-filed (``scanning.stack.part_item``), and retires the whole-stack review item, which was never
+filed (``ingest.parts.part_item``), and retires the whole-stack review item, which was never
 filed and has no 档号. The retirement is one entry in the operation log.
 """
 
@@ -19,11 +19,10 @@ from django.utils import timezone
 from archive import audit
 from archive.filing import FilingError, file_item
 from archive.models import File, Household, Item, Subtype
-from ingest import pipeline
 from ingest.models import Batch, Document
+from ingest.parts import part_item, stack_pdf
 from ingest.review import usable_subtypes
 from scanning.separators import Part
-from scanning.stack import part_item, stack_pdf
 
 
 class SplitError(ValueError):
@@ -74,9 +73,7 @@ def confirm_split(
             _retire(item, document, items, user, request)
     except FilingError as exc:
         raise SplitError(f"不能归档：{exc}") from exc
-    for each in items:
-        pipeline.index(each)
-    return items
+    return items  # the index follows through search's signals
 
 
 def _locked(item: Item, user) -> tuple[Item, Document]:

@@ -1,4 +1,4 @@
-"""``GET /api/v1/search``: the search the 检索 page runs, as JSON (CONTRACTS.md shape plus
+"""``GET /api/v1/search``: the search the 检索 page runs, as JSON (docs/contracts.md shape plus
 facets). Same authentication, permission, error envelope and operation-log entry as the page
 and the other API views; the head of household's ID is masked for roles without full IDs."""
 

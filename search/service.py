@@ -89,7 +89,7 @@ class SearchResult:
     total_exact: bool = True
 
     def as_dict(self, with_facets: bool = False) -> dict:
-        """``{"total", "hits": [...]}`` as in CONTRACTS.md; ``"total_exact": false`` added when
+        """``{"total", "hits": [...]}`` as in docs/contracts.md; ``"total_exact": false`` added when
         ``total`` is only a lower bound (facets added on request)."""
         out: dict = {"total": self.total, "hits": [h.as_dict() for h in self.hits]}
         if not self.total_exact:

@@ -106,7 +106,7 @@ def run_search(request, params: SearchParams, *, limit: int, offset: int) -> Sea
 
 
 def masked_hit(user, hit) -> dict:
-    """A hit as in CONTRACTS.md, the household ID as this user may see it."""
+    """A hit as in docs/contracts.md, the household ID as this user may see it."""
     out = hit.as_dict()
     out["household"] = shown_id_number(user, hit.household)
     return out

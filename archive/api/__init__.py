@@ -1,4 +1,4 @@
-"""The REST API under /api/v1/ (shared/CONTRACTS.md, "REST API").
+"""The REST API under /api/v1/ (docs/contracts.md, "REST API").
 
 Layout: ``authentication`` (who is calling), ``permissions`` (model permissions), ``base``
 (the one place that scopes querysets, resolves objects and refuses out-of-jurisdiction

@@ -1,6 +1,6 @@
 """Serializers for items (件), their pages and stored files.
 
-The item detail has the shape of ``manage.py item --json`` (shared/CONTRACTS.md): archive_number,
+The item detail has the shape of ``manage.py item --json`` (docs/contracts.md): archive_number,
 household, category, subtype, title, formation_date, status, pages, files, fields — plus
 a few more descriptive keys.
 """

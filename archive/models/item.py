@@ -140,6 +140,7 @@ class Item(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.REVIEW)
     status_detail = models.TextField("状态说明", blank=True)
     remarks = models.TextField("备注", blank=True)
+    # The keys, their shapes and the app that writes each: archive/models/item_fields.py.
     fields = models.JSONField("提取字段", default=dict, blank=True)
     filed_at = models.DateTimeField("归档时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -114,7 +114,7 @@ class PlatformReceipt(models.Model):
 
 
 class PrintTask(models.Model):
-    """A born-digital item to print with its 归档章 and file on paper (DOMAIN.md)."""
+    """A born-digital item to print with its 归档章 and file on paper (docs/domain.md)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待打印"

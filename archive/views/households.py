@@ -26,7 +26,7 @@ from archive.views.generic import (
 from archive.views.hooks import extra_buttons
 
 
-def _agencies_for(request):
+def agencies_for(request):
     if request is None:
         return Agency.objects.none()
     return visible_agencies(request.user)
@@ -34,7 +34,7 @@ def _agencies_for(request):
 
 class HouseholdFilterSet(WagtailFilterSet):
     agency = django_filters.ModelChoiceFilter(
-        label="管辖机构", queryset=_agencies_for, empty_label="全部"
+        label="管辖机构", queryset=agencies_for, empty_label="全部"
     )
 
     class Meta:

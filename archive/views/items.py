@@ -21,14 +21,14 @@ from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny
 from archive.views.generic import ScopedDetailView, ScopedIndexView
 from archive.views.hooks import extra_buttons
-from archive.views.households import _agencies_for, household_url
+from archive.views.households import agencies_for, household_url
 
 
 class ItemFilterSet(WagtailFilterSet):
     category = django_filters.ChoiceFilter(label="材料类别", choices=Category.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=Item.Status.choices)
     agency = django_filters.ModelChoiceFilter(
-        label="核对机构", queryset=_agencies_for, empty_label="全部"
+        label="核对机构", queryset=agencies_for, empty_label="全部"
     )
     year = django_filters.NumberFilter(label="形成年度")
 

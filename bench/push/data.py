@@ -79,7 +79,7 @@ def plan(reports: int, seed: int = 7) -> list[dict]:
 
 def _make(args: tuple[int, dict, str, str]) -> tuple[int, str]:
     index, meta, folder, signer_dir = args
-    from tests.platform import pki
+    from tests.push import pki
 
     signer = _load_signer(Path(signer_dir))
     head = meta["household"]["head"]
@@ -96,7 +96,7 @@ def _load_signer(folder: Path):
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    from tests.platform import pki
+    from tests.push import pki
 
     if "signer" not in _signer_cache:
         key = serialization.load_pem_private_key((folder / "signer-key.pem").read_bytes(), None)
@@ -110,7 +110,7 @@ def make_pki(folder: Path) -> Path:
     """A bench CA (its certificate in ``folder/trust``) and a platform signer."""
     from cryptography.hazmat.primitives import serialization
 
-    from tests.platform import pki
+    from tests.push import pki
 
     ca = pki.CA.create("核档基准测试根CA")
     signer = ca.issue("湖北核对平台报告签章（基准）")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 
-from archive import audit
-from ingest import pipeline
 from ingest.forms import UploadForm, record_denied_household
+from ingest.intake import Incoming, intake
 from ingest.models import Batch, Document
-from ingest.tasks import enqueue
 from ingest.views.common import IngestView, batch_url
 
 
@@ -48,31 +45,15 @@ class UploadView(IngestView):
 
 
 def submit_upload(user, form) -> Batch:
-    """Create the batch, take every file, and hand the queued ones to the workers."""
-    batch = Batch.objects.create(
+    """The batch of every uploaded file (ingest.intake: logged, queued after commit)."""
+    files = form.cleaned_data["files"]
+    return intake(
+        (Incoming(upload.name, upload.read()) for upload in files),
         source=Batch.Source.UPLOAD,
         agency=user.agency,
-        created_by=user,
+        user=user,
         household=form.household,
         category=form.cleaned_data.get("category") or "",
         subtype=form.cleaned_data.get("subtype"),
-    )
-    audit.record(
-        audit.Action.CREATE,
-        batch,
-        user=user,
-        detail={
-            "source": batch.source,
-            "files": len(form.cleaned_data["files"]),
-            "household": batch.household_id,
-            "category": batch.category,
-            "subtype": batch.subtype_id,
-        },
-    )
-    for upload in form.cleaned_data["files"]:
-        data = upload.read()
-        for document in pipeline.submit(batch, upload.name, data):
-            if document.status == Document.Status.QUEUED:
-                # After the document's row is committed, never before: a fast worker must find it.
-                transaction.on_commit(lambda d=document: enqueue(d))
-    return batch
+        detail={"files": len(files)},
+    ).batch

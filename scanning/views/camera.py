@@ -20,15 +20,14 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import audit
 from archive.masking import shown_id_number
 from archive.models import Household
 from archive.views.access import get_visible_or_deny
 from ingest import pipeline, scanprep, sniff
 from ingest.forms import UploadForm, record_denied_household
-from ingest.models import Batch, Document, Station
+from ingest.intake import Incoming, intake
+from ingest.models import Batch, Station
 from ingest.stacks import join_page_images
-from ingest.tasks import enqueue
 from ingest.views.common import IngestView, batch_url
 
 # Under Django's DATA_UPLOAD_MAX_NUMBER_FILES (100), so the count is refused with our message.
@@ -139,7 +138,7 @@ class CameraCaptureView(IngestView):
         if user.agency_id is None:
             raise CaptureRefused("您的账号未分配核对机构，不能提交文件")
         images, names = read_pages(request)
-        pdf = join_checked(images, names)
+        pdf, checked = join_checked(images, names)
         station = form.cleaned_data.get("station")
         return submit_capture(
             user,
@@ -149,6 +148,7 @@ class CameraCaptureView(IngestView):
             category=form.cleaned_data.get("category") or "",
             subtype=form.cleaned_data.get("subtype"),
             station=station,
+            checked=checked,
         )
 
 
@@ -182,9 +182,10 @@ def read_pages(request: HttpRequest) -> tuple[list[bytes], list[str]]:
     return images, names
 
 
-def join_checked(images: list[bytes], names: list[str]) -> bytes:
+def join_checked(images: list[bytes], names: list[str]) -> tuple[bytes, sniff.Sniffed]:
     """One PDF of the pages, each image checked as the pipeline checks a file (type from the
-    bytes, whole, not a decompression bomb), so the pipeline cannot refuse it afterwards."""
+    bytes, whole, not a decompression bomb), so the pipeline cannot refuse it afterwards; with
+    what the check found in the PDF, handed on so the pipeline does not check it again."""
     limits = pipeline.limits()
     try:
         for data, name in zip(images, names, strict=True):
@@ -192,14 +193,14 @@ def join_checked(images: list[bytes], names: list[str]) -> bytes:
                 raise sniff.Rejected(f"{name}不是 JPEG 或 PNG 图像")
             sniff.sniff(name, data, limits)
         pdf = join_page_images(images, names, a4_frames=True)
-        sniff.sniff("capture.pdf", pdf, limits)
+        checked = sniff.sniff("capture.pdf", pdf, limits)
     except sniff.Rejected as exc:
         raise CaptureRefused(f"无法接收：{exc}") from None
     # A frame is taken to show an A4 page: a camera too coarse for 200 dpi on it is refused
     # here, with the rule, rather than as a rejected document in the batch.
     if low := scanprep.refusal(pdf, sniff.PDF):
         raise CaptureRefused(f"分辨率不足（DA/T 31-2017）：{low}。请提高高拍仪的拍摄分辨率")
-    return pdf
+    return pdf, checked
 
 
 def submit_capture(
@@ -211,44 +212,23 @@ def submit_capture(
     category: str,
     subtype,
     station: Station | None,
+    checked: sniff.Sniffed | None = None,
 ) -> Batch:
-    """The batch and its one document, as ingest.views.upload.submit_upload makes them.
+    """The batch and its one document, through ingest.intake as every upload.
 
-    A station fills in what the form left empty, as its hot folder would.
+    A station fills in what the form left empty, as its hot folder would. ``checked``: what
+    :func:`join_checked` found in these bytes, so the pipeline does not check them again.
     """
-    if station is not None:
-        if household is None and station.default_household_id:
-            household = (
-                Household.objects.visible_to(user).filter(pk=station.default_household_id).first()
-            )
-        if not category and subtype is None:
-            category, subtype = station.default_category, station.default_subtype
     name = f"高拍仪采集-{timezone.localtime():%Y%m%d-%H%M%S}.pdf"
-    with transaction.atomic():
-        batch = Batch.objects.create(
+    with transaction.atomic():  # all or nothing: no batch without its document
+        return intake(
+            [Incoming(name, pdf, checked=checked)],
             source=Batch.Source.CAMERA,
             agency=user.agency,
-            created_by=user,
+            user=user,
+            station=station,
             household=household,
             category=category,
             subtype=subtype,
-            station=station,
-        )
-        audit.record(
-            audit.Action.CREATE,
-            batch,
-            user=user,
-            detail={
-                "source": batch.source,
-                "pages": pages,
-                "household": batch.household_id,
-                "category": batch.category,
-                "subtype": batch.subtype_id,
-                "station": batch.station_id,
-            },
-        )
-        for document in pipeline.submit(batch, name, pdf):
-            if document.status == Document.Status.QUEUED:
-                # After the document's row is committed, never before: a fast worker must find it.
-                transaction.on_commit(lambda d=document: enqueue(d))
-    return batch
+            detail={"pages": pages, "station": station.pk if station else None},
+        ).batch

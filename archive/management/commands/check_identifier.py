@@ -1,7 +1,7 @@
 """check_identifier VALUE… [--json]: classify and validate numbers with a format.
 
 Resident ID numbers, report numbers, authorization numbers and archive numbers (档号), see
-shared/CONTRACTS.md. Exit status 0 when every value is valid, 1 when any is invalid or
+docs/contracts.md. Exit status 0 when every value is valid, 1 when any is invalid or
 unrecognised, 2 on bad usage.
 """
 

@@ -1,54 +1,33 @@
 import json
 import sys
-import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-
-from archive.categories import Category
-from archive.models import Agency, Household, Subtype
 from ingest import pipeline
-from ingest.models import Batch, Document, Station
-from ingest.progress import batch_progress
-from ingest.tasks import enqueue
-
-ERROR_STATUSES = (Document.Status.REJECTED, Document.Status.ATTENTION)
+from ingest.cli import ERROR_STATUSES, IngestCommand, item_json
+from ingest.intake import Incoming, intake
+from ingest.models import Document
 
 
-class Command(BaseCommand):
+class Command(IngestCommand):
     help = "采集文件（PDF、JPEG、PNG、TIFF；文件夹递归）：OCR、识别、关联到户并归档。"
 
-    def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path)
-        parser.add_argument("--station", help="扫描站点名（带其默认值）")
-        parser.add_argument("--household", help="户主身份证号：全部文件归入此户")
-        parser.add_argument("--category", choices=Category.values)
-        parser.add_argument("--subtype", help="子类名称或代码，如 入户核查表 / RHB")
-        parser.add_argument("--agency", help="核对机构区划代码（默认：站点或户的机构，否则省级）")
-        parser.add_argument("--sync", action="store_true", help="在本进程内处理完毕再返回")
-        parser.add_argument("--json", action="store_true", help="每个输入文件输出一行 JSON")
-
     def handle(self, *args, **options):
-        files = self._files(options["paths"])
-        batch = self._batch(options)
-        runs: list[tuple[Path, list[Document]]] = []
-        for path in files:
-            data = path.read_bytes()
-            with transaction.atomic():
-                documents = pipeline.submit(batch, path.name, data)
-            runs.append((path, documents))
-            if not options["sync"]:
-                for document in documents:
-                    enqueue(document)
+        files = self.input_files(options["paths"])
+        batch_options = self.batch_options(options)
+        taken = intake(
+            (Incoming(path.name, path.read_bytes()) for path in files),
+            detail={"files": len(files)},
+            **batch_options,
+        )
+        batch, runs = taken.batch, list(zip(files, taken.taken, strict=True))
         if options["sync"]:
             for index, (_path, documents) in enumerate(runs, start=1):
                 for document in documents:
                     if document.status == Document.Status.QUEUED:
                         pipeline.process(document.pk)
-                self._progress(index, len(runs), options)
+                self.show_progress(index, len(runs), options)
         else:
-            self._wait(batch, options)
+            self.wait_for(batch, options)
         failed = False
         for path, documents in runs:
             documents = [Document.objects.get(pk=d.pk) for d in documents]
@@ -57,101 +36,11 @@ class Command(BaseCommand):
         if failed:
             sys.exit(1)
 
-    def _files(self, paths: list[Path]) -> list[Path]:
-        files = []
-        for path in paths:
-            if path.is_dir():
-                files += sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.parts)
-                )
-            elif path.is_file():
-                files.append(path)
-            else:
-                raise CommandError(f"找不到文件或文件夹：{path}", returncode=2)
-        return files
-
-    def _batch(self, options) -> Batch:
-        station = None
-        if options["station"]:
-            station = Station.objects.filter(name=options["station"]).first()
-            if station is None:
-                raise CommandError(f"没有名为 {options['station']} 的扫描站点", returncode=2)
-        household = None
-        if options["household"]:
-            household = Household.objects.filter(
-                head_id_number=options["household"].strip().upper()
-            ).first()
-            if household is None:
-                raise CommandError(f"没有户主身份证号为 {options['household']} 的户", returncode=2)
-        household = household or (station.default_household if station else None)
-        subtype = self._subtype(options["subtype"]) or (
-            station.default_subtype if station else None
-        )
-        category = options["category"] or (subtype.category if subtype else "")
-        category = category or (station.default_category if station else "")
-        if subtype and category and subtype.category != category:
-            raise CommandError(f"子类「{subtype}」不属于类别 {category}", returncode=2)
-        return Batch.objects.create(
-            source=Batch.Source.COMMAND,
-            agency=self._agency(options["agency"], station, household),
-            station=station,
-            household=household,
-            category=category,
-            subtype=subtype,
-        )
-
-    def _subtype(self, value: str | None) -> Subtype | None:
-        if not value:
-            return None
-        subtype = (
-            Subtype.objects.filter(name=value).first()
-            or Subtype.objects.filter(code=value.upper()).first()
-        )
-        if subtype is None:
-            raise CommandError(f"没有子类「{value}」", returncode=2)
-        return subtype
-
-    def _agency(self, code, station, household) -> Agency:
-        if code:
-            agency = Agency.objects.filter(region_code=code).first()
-            if agency is None:
-                raise CommandError(f"没有区划代码为 {code} 的核对机构", returncode=2)
-            return agency
-        if station:
-            return station.agency
-        if household:
-            return household.agency
-        root = Agency.objects.filter(parent__isnull=True).first()
-        if root is None:
-            raise CommandError("尚未载入核对机构：请先运行 manage.py load_regions", returncode=2)
-        return root
-
-    def _wait(self, batch: Batch, options) -> None:
-        while True:
-            progress = batch_progress(batch)
-            self._progress(progress.done, progress.total, options, failed=progress.failed)
-            if progress.finished:
-                return
-            time.sleep(1)
-
-    def _progress(self, done: int, total: int, options, failed: int = 0) -> None:
-        if options["json"]:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "█" * filled + "░" * (width - filled)
-        tail = f"，失败 {failed}" if failed else ""
-        self.stderr.write(f"\r[{bar}] {done}/{total}{tail}", ending="")
-        if done >= total:
-            self.stderr.write("")
-
     def _report(self, path: Path, documents: list[Document], options) -> None:
         statuses = [d.status for d in documents]
         status = next((s for s in ERROR_STATUSES if s in statuses), statuses[0])
         items = [
-            _item_json(item)
+            item_json(item)
             for d in documents
             for item in (d.items() or ([d.duplicate_of] if d.duplicate_of else []))
         ]
@@ -172,13 +61,3 @@ class Command(BaseCommand):
             label = Document.Status(status).label
             numbers = "、".join(i["archive_number"] or "（待确认）" for i in items)
             self.stdout.write(f"{path}: {label} {numbers} {line['error'] or ''}".rstrip())
-
-
-def _item_json(item) -> dict:
-    return {
-        "archive_number": item.archive_number,
-        "household": item.household.head_id_number if item.household_id else None,
-        "category": item.category or None,
-        "subtype": item.subtype.name if item.subtype_id else None,
-        "pages": item.page_count,
-    }

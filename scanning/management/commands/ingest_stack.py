@@ -9,22 +9,20 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.db import transaction
 
 from ingest import pipeline
-from ingest.management.commands.ingest import ERROR_STATUSES, _item_json
-from ingest.management.commands.ingest import Command as IngestCommand
+from ingest.cli import ERROR_STATUSES, IngestCommand, item_json
+from ingest.intake import Incoming, intake
 from ingest.models import Document
 from ingest.sniff import Rejected
 from ingest.stacks import join_page_images
-from ingest.tasks import enqueue
 
 
 class Command(IngestCommand):
     help = "把一个文件夹里的扫描图像（按文件名顺序）作为一叠材料采集：按分隔页拆成各件并归档。"
 
     def handle(self, *args, **options):
-        files = self._files(options["paths"])
+        files = self.input_files(options["paths"])
         images = [p.read_bytes() for p in files]
         if not images:
             raise CommandError("没有图像文件", returncode=2)
@@ -34,18 +32,16 @@ class Command(IngestCommand):
             raise CommandError(str(exc), returncode=2) from exc
         first = options["paths"][0]
         name = f"{first.name if first.is_dir() else first.stem}.pdf"
-        batch = self._batch(options)
-        with transaction.atomic():
-            documents = pipeline.submit(batch, name, pdf)
-        for document in documents:
-            if document.status != Document.Status.QUEUED:
-                continue
-            if options["sync"]:
-                pipeline.process(document.pk)
-            else:
-                enqueue(document)
-        if not options["sync"]:
-            self._wait(batch, options)
+        taken = intake(
+            [Incoming(name, pdf)], detail={"files": len(files)}, **self.batch_options(options)
+        )
+        batch, documents = taken.batch, taken.documents
+        if options["sync"]:
+            for document in documents:
+                if document.status == Document.Status.QUEUED:
+                    pipeline.process(document.pk)
+        else:
+            self.wait_for(batch, options)
         documents = [Document.objects.get(pk=d.pk) for d in documents]
         for document in documents:
             self._report_stack(first, files, document, options)
@@ -59,7 +55,7 @@ class Command(IngestCommand):
             "files": len(files),
             "document": document.pk,
             "status": document.status,
-            "items": [_item_json(item) for item in items],
+            "items": [item_json(item) for item in items],
             "error": document.error or None,
         }
         if options["json"]:

@@ -1,0 +1,48 @@
+"""The pipeline with HEDANG_OCR_TABLES: a 委托书 with its 花名册 is linked to every listed
+household, the extracted form is stored with the item, the PDF/A keeps a text layer."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from archive.models import File
+from archive.storage import read_blob
+from ingest.models import Document, ItemHousehold
+from ingest.sniff import pdf_page_texts
+from tests.ingest.conftest import register_synthetic
+from tests.ingest.forms.conftest import needs_tesseract
+from tests.synthetic import render_form
+from tests.synthetic.degrade import degrade
+from tests.synthetic.scans import write_tiff
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, needs_tesseract]
+
+
+@override_settings(HEDANG_OCR_TABLES=True)
+def test_roster_links_one_item_to_all_its_households(hubei, households, tmp_path):
+    listed = households[:3]
+    registered = [register_synthetic(h, hubei, case=False) for h in listed]
+    rendered = render_form("commission", listed)
+    pages = [degrade(img, "scan", seed=n) for n, img in enumerate(rendered.images)]
+    write_tiff(pages, tmp_path / "commission.tif")
+
+    call_command("ingest", str(tmp_path), "--sync", stdout=io.StringIO())
+
+    item = Document.objects.get(original_name="commission.tif").item
+    form = item.fields["form"]
+    assert form["template"] == "commission"
+    heads = [r["head_id"] for r in form["fields"]["roster"]]
+    assert heads == [h.head_id for h in listed]
+    assert len(form["pages"]) == 2 and form["pages"][1]["cells"]
+    links = ItemHousehold.objects.filter(item=item)
+    assert {link.household_id for link in links} == {h.pk for h in registered}
+    assert item.household_id == registered[0].pk
+    assert item.status != item.Status.REVIEW, item.status_detail
+    # The access copy (PDF/A) carries the text layer of the table-aware OCR.
+    access = File.objects.get(item=item, role=File.Role.ACCESS)
+    layer = pdf_page_texts(read_blob(access.sha256))[1].replace(" ", "")
+    assert listed[1].head_id in layer
