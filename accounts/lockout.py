@@ -16,7 +16,9 @@ from django.template.response import TemplateResponse
 
 from archive import audit
 
-LOCKOUT_MESSAGE = "账号已锁定：连续登录失败次数过多。请 {minutes} 分钟后再试，或联系安全管理员解锁。"
+LOCKOUT_MESSAGE = (
+    "账号已锁定：连续登录失败次数过多。请 {minutes} 分钟后再试，或联系安全管理员解锁。"
+)
 
 
 def client_ip(request) -> str:

@@ -40,7 +40,9 @@ def pending_device(user) -> TOTPDevice:
 
 def qr_svg(url: str) -> str:
     """The otpauth:// URL as an inline SVG QR code (zxing-cpp, already used for barcodes)."""
-    return zxingcpp.write_barcode_to_svg(zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode))
+    return zxingcpp.write_barcode_to_svg(
+        zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode)
+    )
 
 
 def secret_base32(device: TOTPDevice) -> str:

@@ -52,7 +52,12 @@ def otp_verify(request):
             audit.Action.LOGIN_FAILED, request.user, request=request, detail={"otp": "wrong_code"}
         )
     return _page(
-        request, "accounts/gate_otp.html", "双因素认证", 400 if error else 200, form=form, error=error
+        request,
+        "accounts/gate_otp.html",
+        "双因素认证",
+        400 if error else 200,
+        form=form,
+        error=error,
     )
 
 
@@ -169,8 +174,6 @@ def certificate_login(request):
             object_type="accounts.UserCertificate",
             detail={"certificate": error},
         )
-        return _page(
-            request, "accounts/gate_certificate.html", "数字证书登录", 403, error=error
-        )
+        return _page(request, "accounts/gate_certificate.html", "数字证书登录", 403, error=error)
     login(request, user, backend="accounts.certificates.CertificateBackend")
     return redirect(safe_next(request, reverse("wagtailadmin_home")))
