@@ -27,6 +27,9 @@ class PasswordHistory(models.Model):
             ("unlock_accounts", "解锁账号"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d}"
+
 
 class UserSession(models.Model):
     """A signed-in session of a user: limits concurrent sessions and ends them all at once."""
@@ -42,6 +45,9 @@ class UserSession(models.Model):
         verbose_name_plural = "登录会话"
         ordering = ["created", "id"]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"
 
 
 class AccountRequest(models.Model):
@@ -98,6 +104,9 @@ class Handover(models.Model):
         ordering = ["-recorded_at"]
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.successor}"
+
 
 class Commitment(models.Model):
     """安全保密承诺书 (Appendix F): current for a year from ``signed_on``."""
@@ -122,6 +131,9 @@ class Commitment(models.Model):
         ordering = ["-signed_on", "-id"]
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return f"安全保密承诺书：{self.user} {self.signed_on}"
+
 
 class UserCertificate(models.Model):
     """A client certificate (实名认证) bound to a user, by issuer and serial number."""
@@ -141,3 +153,6 @@ class UserCertificate(models.Model):
             models.UniqueConstraint(fields=["issuer", "serial"], name="accounts_cert_unique")
         ]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.subject}（{self.serial}）"

@@ -81,18 +81,27 @@ class HistoryValidator:
             )
 
     def password_changed(self, password: str, user=None) -> None:
-        if user is None or user.pk is None or not user.password:
-            return
-        from accounts.models import PasswordHistory
-
-        PasswordHistory.objects.create(user=user, encoded=user.password)
-        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
-            max(self.keep, 1) :
-        ]
-        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+        remember(user, keep=self.keep)
 
     def get_help_text(self) -> str:
         return f"密码历史规则：不能与最近 {self.keep} 次的密码相同。"
+
+
+def remember(user, keep: int = 5) -> None:
+    """Record the user's current password hash (once); keep the newest ``keep`` rows.
+
+    Called from the validator's ``password_changed`` and from post_save (create_user sets the
+    hash directly, without ``password_changed``)."""
+    if user is None or user.pk is None or not user.has_usable_password():
+        return
+    from accounts.models import PasswordHistory
+
+    newest = PasswordHistory.objects.filter(user=user).only("encoded").first()
+    if newest is not None and newest.encoded == user.password:
+        return
+    PasswordHistory.objects.create(user=user, encoded=user.password)
+    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[max(keep, 1) :]
+    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
 
 
 def last_changed(user) -> dt.datetime:

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
-from accounts import sessions
+from accounts import passwords, sessions
 from accounts.gates import setting
 from accounts.middleware import CERT, SEEN, STARTED
 from archive import audit
@@ -58,6 +58,8 @@ def _remember_old(sender, instance, raw=False, **kwargs):
 def _end_on_change(sender, instance, created, raw=False, update_fields=None, **kwargs):
     changed = getattr(instance, "_accounts_changed", [])
     instance._accounts_changed = []
+    if not raw and (created or "password" in changed):
+        passwords.remember(instance)
     if raw or created or not changed or not setting("HEDANG_END_SESSIONS_ON_CHANGE"):
         return
     keep = sessions.current_key.get() if changed == ["password"] else None
