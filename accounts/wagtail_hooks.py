@@ -97,3 +97,10 @@ def accounts_worklist(request):
             "url": reverse("accounts_admin:requests"),
         }
     ]
+
+
+@hooks.register("hedang_seed_demo")
+def accounts_demo():
+    from accounts.demo import seed
+
+    seed()
