@@ -28,7 +28,9 @@ SEEN = "accounts_seen"
 STARTED = "accounts_started"
 CERT = "accounts_certificate"
 EXEMPT_PREFIXES = ("/static/", "/accounts/gate/", "/admin/logout/", "/admin/login/")
-EXEMPT_EXACT = ("/admin/jsi18n/",)
+# The admin's icon sprite and translations are fetched by every page's JavaScript, the gate
+# pages included: redirected, the sprite would inject the gate page into the page.
+EXEMPT_EXACT = ("/admin/jsi18n/", "/admin/sprite/")
 
 
 def _json(code: str, message: str, status: int = 403) -> JsonResponse:

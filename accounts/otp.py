@@ -7,6 +7,7 @@ Enrolment and reset are 新增/删除 entries in the operation log with ``detail
 from __future__ import annotations
 
 import base64
+import re
 
 import zxingcpp
 from django_otp import devices_for_user, match_token, user_has_device
@@ -40,9 +41,19 @@ def pending_device(user) -> TOTPDevice:
 
 def qr_svg(url: str) -> str:
     """The otpauth:// URL as an inline SVG QR code (zxing-cpp, already used for barcodes)."""
-    return zxingcpp.write_barcode_to_svg(
+    svg = zxingcpp.write_barcode_to_svg(
         zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode)
     )
+    svg = svg[svg.index("<svg") :]  # no XML prolog or DOCTYPE inside HTML
+    match = re.match(r'<svg width="(\d+)" height="(\d+)"', svg)
+    if match:
+        w, h = match.groups()
+        svg = svg.replace(
+            match.group(0),
+            f'<svg viewBox="0 0 {w} {h}" width="100%" height="100%" role="img" aria-label="二维码"',
+            1,
+        )
+    return svg
 
 
 def secret_base32(device: TOTPDevice) -> str:
