@@ -41,9 +41,7 @@ def pending_device(user) -> TOTPDevice:
 
 def qr_svg(url: str) -> str:
     """The otpauth:// URL as an inline SVG QR code (zxing-cpp, already used for barcodes)."""
-    svg = zxingcpp.write_barcode_to_svg(
-        zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode)
-    )
+    svg = zxingcpp.write_barcode_to_svg(zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode))
     svg = svg[svg.index("<svg") :]  # no XML prolog or DOCTYPE inside HTML
     match = re.match(r'<svg width="(\d+)" height="(\d+)"', svg)
     if match:
