@@ -39,9 +39,12 @@ class DemoCA:
         self.revoked: list[int] = []
 
     def issue(self, cn: str, *, days: int = 30, start_days_ago: int = 1) -> x509.Certificate:
+        return self.issue_with_key(cn, days=days, start_days_ago=start_days_ago)[0]
+
+    def issue_with_key(self, cn: str, *, days: int = 30, start_days_ago: int = 1, server=False):
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
-        return (
+        cert = (
             x509.CertificateBuilder()
             .subject_name(_name(cn))
             .issuer_name(self.cert.subject)
@@ -50,8 +53,12 @@ class DemoCA:
             .not_valid_before(now - dt.timedelta(days=start_days_ago))
             .not_valid_after(now - dt.timedelta(days=start_days_ago) + dt.timedelta(days=days))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(self.key, hashes.SHA256())
         )
+        if server:
+            cert = cert.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False
+            )
+        return cert.sign(self.key, hashes.SHA256()), key
 
     def crl(self) -> x509.CertificateRevocationList:
         now = dt.datetime.now(dt.UTC)
@@ -79,3 +86,11 @@ class DemoCA:
 
 def pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def key_pem(key) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
