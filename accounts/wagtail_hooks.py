@@ -104,3 +104,20 @@ def accounts_demo():
     from accounts.demo import seed
 
     seed()
+
+
+@hooks.register("register_user_listing_buttons")
+def security_button(user, request_user):
+    """账号安全 (2FA, sessions, 离职, commitments, certificates) from the user list."""
+    from wagtail.admin.widgets import ListingButton
+
+    if not request_user.has_perm("accounts.manage_accounts"):
+        return []
+    return [
+        ListingButton(
+            "账号安全",
+            reverse("accounts_admin:user", args=[user.pk]),
+            icon_name="lock",
+            priority=30,
+        )
+    ]

@@ -29,3 +29,12 @@ def test_user_form_has_tree_and_no_first_last_name(client, make_user, hubei):
     assert len(tree) == len(hubei)
     jiangan = next(a for a in tree if a["region"] == "江岸区")
     assert tree[[a["id"] for a in tree].index(jiangan["parent"])]["region"] == "武汉市"
+
+
+def test_user_list_links_to_the_security_page(client, make_user):
+    clerk = make_user("420102", username="clerk")
+    client.force_login(make_user("420000", role="安全管理员", username="sec"))
+    html = client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert reverse("accounts_admin:user", args=[clerk.pk]) in html
+    page = client.get(reverse("accounts_admin:user", args=[clerk.pk])).content.decode()
+    assert "离职停用" in page and "数字证书" in page
