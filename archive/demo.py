@@ -114,6 +114,11 @@ def seed_demo() -> None:
     for spec in DEMO_HOUSEHOLDS:
         if not Household.objects.filter(head_id_number=spec.head[1]).exists():
             _seed_household(agencies[spec.region_code], spec)
+    # Apps above archive add their own demo data (accounts: commitments, administrators).
+    from wagtail import hooks
+
+    for seed in hooks.get_hooks("hedang_seed_demo"):
+        seed()
 
 
 def _seed_household(agency: Agency, spec: DemoHousehold) -> None:

@@ -13,6 +13,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from archive import identifiers
+from archive.agency_widget import AgencyTreeSelect
 from archive.models import Agency, Household, Member
 
 
@@ -72,25 +73,37 @@ class MemberForm(WagtailAdminModelForm):
 
 
 class _AgencyFieldsMixin:
-    """Agency and real name on Wagtail's user forms. Only administrators manage users."""
+    """Agency (from the region tree) and real name on Wagtail's user forms.
+
+    A Chinese real name is one field: Wagtail's 名/姓 are removed. Intranet accounts often have
+    no e-mail, so it is optional.
+    """
+
+    first_name = None
+    last_name = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.order_by("region_code")
-        self.fields["agency"].required = False
+        agencies = Agency.objects.order_by("region_code")
+        field = self.fields["agency"]
+        field.queryset = agencies
+        field.widget = AgencyTreeSelect()
+        field.widget.set_queryset(agencies)
+        field.required = False
+        field.help_text = "依次选择省、市（州）、县（市、区）；只选到市或省时，账号属于该级机构。"
         self.fields["real_name"].required = True
-        # A Chinese real name is one field, and intranet accounts often have no e-mail:
-        # Wagtail's first/last name and e-mail become optional.
-        for name in ("first_name", "last_name", "email"):
-            if name in self.fields:
-                self.fields[name].required = False
+        if "email" in self.fields:
+            self.fields["email"].required = False
+
+
+NAME_FIELDS = {"first_name", "last_name"}
 
 
 class HedangUserCreationForm(_AgencyFieldsMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
-        fields = UserCreationForm.Meta.fields | {"real_name", "agency"}
+        fields = (UserCreationForm.Meta.fields - NAME_FIELDS) | {"real_name", "agency"}
 
 
 class HedangUserEditForm(_AgencyFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        fields = UserEditForm.Meta.fields | {"real_name", "agency"}
+        fields = (UserEditForm.Meta.fields - NAME_FIELDS) | {"real_name", "agency"}

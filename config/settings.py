@@ -377,3 +377,75 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MaterialCategoryEnum"] = [
 # outcome is reported to the caller and kept with the item instead.
 LOGGING.setdefault("loggers", {})["pyhanko"] = {"level": "ERROR"}
 # --- end Platform push ---------------------------------------------------------------------
+
+# --- Accounts (app accounts/: lockout, passwords, sessions, 2FA, certificates) -------------
+# Each gate is a setting, on here; tests/conftest.py switches them off for tests that do not
+# test them (accounts.gates). Environment variables tune them for an installation.
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+INSTALLED_APPS[INSTALLED_APPS.index("archive.users_app.HedangUsersAppConfig")] = (
+    "accounts.users_app.AccountsUsersAppConfig"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("archive.middleware.AuditContextMiddleware"),
+    "accounts.middleware.AccountsGateMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user name or address first
+    "accounts.certificates.CertificateBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: the 6th wrong password in a row locks the user name (and the address) for 30 min.
+AXES_ENABLED = os.environ.get("HEDANG_LOCKOUT", "1") == "1"
+AXES_FAILURE_LIMIT = int(os.environ.get("HEDANG_LOCKOUT_FAILURES", "6"))
+AXES_COOLOFF_TIME = int(os.environ.get("HEDANG_LOCKOUT_MINUTES", "30")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Passwords: at least 10 characters of three classes, none of the last 5 again, 90 days.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.LengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"keep": 5}},
+]
+HEDANG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("HEDANG_PASSWORD_MAX_AGE_DAYS", "90"))
+# Sessions: 30 min idle, 8 h at most, 3 at once; all end when password, roles or agency change.
+HEDANG_SESSION_IDLE_MINUTES = int(os.environ.get("HEDANG_SESSION_IDLE_MINUTES", "30"))
+HEDANG_SESSION_ABSOLUTE_HOURS = int(os.environ.get("HEDANG_SESSION_ABSOLUTE_HOURS", "8"))
+HEDANG_MAX_SESSIONS = int(os.environ.get("HEDANG_MAX_SESSIONS", "3"))
+HEDANG_END_SESSIONS_ON_CHANGE = True
+# Second factor (TOTP) for superusers and the administrator/security roles.
+HEDANG_REQUIRE_TOTP = os.environ.get("HEDANG_REQUIRE_TOTP", "1") == "1"
+HEDANG_TOTP_REQUIRED_ROLES = ["系统管理员", "安全管理员", "审计管理员", "安全管理"]
+OTP_TOTP_ISSUER = "核档"
+# Appendix F 安全保密承诺书, renewed yearly, before any work.
+HEDANG_REQUIRE_COMMITMENT = os.environ.get("HEDANG_REQUIRE_COMMITMENT", "1") == "1"
+HEDANG_COMMITMENT_DAYS = 365
+# New accounts and role/agency changes wait for a second security administrator (审批备案).
+HEDANG_ACCOUNT_APPROVAL = os.environ.get("HEDANG_ACCOUNT_APPROVAL", "1") == "1"
+HEDANG_BREAK_GLASS_AUDIT = True
+# Client certificates (实名认证) passed on by the TLS proxy (docs/nginx-client-cert.conf).
+HEDANG_REQUIRE_CERTIFICATE = os.environ.get("HEDANG_REQUIRE_CERTIFICATE", "0") == "1"
+HEDANG_CLIENT_CERT_HEADER = "HTTP_X_SSL_CLIENT_CERT"
+HEDANG_CLIENT_CA_FILE = os.environ.get("HEDANG_CLIENT_CA_FILE", "")
+HEDANG_CLIENT_CRL_FILE = os.environ.get("HEDANG_CLIENT_CRL_FILE", "")
+if "HEDANG_TRUSTED_PROXIES" not in globals():
+    HEDANG_TRUSTED_PROXIES = [
+        p for p in os.environ.get("HEDANG_TRUSTED_PROXIES", "").split(",") if p.strip()
+    ]
+# --- end Accounts --------------------------------------------------------------------------

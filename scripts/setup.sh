@@ -29,6 +29,7 @@ APT_PACKAGES=(
     ghostscript unpaper pngquant qpdf poppler-utils ffmpeg
     fonts-noto-cjk fonts-wqy-zenhei
     chromium libpq5
+    nginx-light
 )
 
 say() { printf '[setup] %s\n' "$*"; }

@@ -159,3 +159,13 @@ def _isolated_storage(settings, tmp_path):
     yield
     storages._storages = {}
     storages._backends = None
+
+
+@pytest.fixture(autouse=True)
+def _accounts_gates_off(request, settings):
+    """Sign-in gates (lockout, 2FA, commitment, expiry, sessions…) off unless a test is marked
+    ``accounts_gates``: other tests log fixture users in with force_login (accounts.gates)."""
+    if "accounts_gates" not in request.keywords:
+        from accounts.gates import gates_off
+
+        gates_off(settings)

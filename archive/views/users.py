@@ -15,7 +15,7 @@ from archive.forms import HedangUserCreationForm, HedangUserEditForm
 
 class HedangUserIndexView(users.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("agency")
+        return super().get_base_queryset().select_related("agency").prefetch_related("groups")
 
     @cached_property
     def search_fields(self):
@@ -36,6 +36,14 @@ class HedangUserIndexView(users.IndexView):
                 label="所属核对机构",
                 accessor=lambda u: u.agency or "—",
                 sort_key="agency__region_code",
+            ),
+        )
+        columns.insert(
+            at + 1,
+            Column(
+                "roles",
+                label="角色",
+                accessor=lambda u: "、".join(sorted(g.name for g in u.groups.all())) or "—",
             ),
         )
         return columns

@@ -135,7 +135,9 @@ def test_user_viewset_uses_hedang_forms():
 def _hedang_users_app_installed() -> bool:
     from django.apps import apps
 
-    return type(apps.get_app_config("wagtailusers")).__name__ == "HedangUsersAppConfig"
+    from archive.users_app import HedangUsersAppConfig
+
+    return isinstance(apps.get_app_config("wagtailusers"), HedangUsersAppConfig)
 
 
 @pytest.mark.skipif(
