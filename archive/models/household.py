@@ -21,8 +21,10 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="households",
     )
+    # Unique per agency, not nationwide: a county files its own household and never learns
+    # whether another county has one with the same head (docs/security.md).
     head_id_number = models.CharField(
-        "户主身份证号", max_length=18, unique=True, validators=[validate_resident_id]
+        "户主身份证号", max_length=18, db_index=True, validators=[validate_resident_id]
     )
     head_name = models.CharField("户主姓名", max_length=50)
     address = models.CharField("家庭住址", max_length=200, blank=True)
@@ -37,6 +39,11 @@ class Household(models.Model):
         verbose_name = "户"
         verbose_name_plural = "户"
         ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "head_id_number"], name="household_unique_head_in_agency"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.head_name}户"
