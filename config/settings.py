@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs describe every endpoint: only for logged-in callers.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "archive.api.authentication.SessionAuthentication",
+        "archive.api.authentication.PlatformTokenAuthentication",
+    ],
     "PREPROCESSING_HOOKS": [f"{__name__}.spectacular_api_only"],
 }
 

@@ -177,14 +177,14 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.original_name}（{self.get_status_display()}）"
 
-    @property
-    def finished(self) -> bool:
-        return self.status in self.FINISHED
-
     def save(self, *args, **kwargs) -> None:
         if self.agency_id is None and self.batch_id is not None:
             self.agency_id = self.batch.agency_id
         super().save(*args, **kwargs)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
 
     def items(self) -> list:
         """Every item made from this document: one per part of a split stack, else ``item``."""

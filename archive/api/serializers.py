@@ -108,6 +108,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        validators: list = []  # head unique per agency: checked in _check_head_clash()
 
     def _check_head_clash(self, attrs) -> None:
         """A head ID is unique within one agency. Only a clash inside the caller's

@@ -20,7 +20,6 @@ class Command(BaseCommand):
                         "entries": report.entries,
                         "intact": report.intact,
                         "first_broken": report.first_broken,
-                        "reason": report.reason,
                     },
                     ensure_ascii=False,
                 )
