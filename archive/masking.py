@@ -92,3 +92,16 @@ def shown_id_number(user, value: str) -> str:
     if not value or may_see_full_ids(user):
         return value
     return mask_resident_id(value)
+
+
+def may_download_originals(user, item) -> bool:
+    """Whether ``user`` may download ``item``'s files (originals and every copy of their
+    pixels carry resident IDs that no text mask reaches): the full-ID permission, or any app
+    granting it now through the ``hedang_original_access`` hook (loans: an approved loan)."""
+    if may_see_full_ids(user):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    from wagtail import hooks
+
+    return any(bool(fn(user, item)) for fn in hooks.get_hooks("hedang_original_access"))

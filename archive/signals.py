@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from archive import audit
 from archive.models import Agency, Box, Case, File, Household, Item, Member, Subtype, User
+from archive.validators import validate_no_bidi
 
 AUDITED_MODELS = (Agency, Box, Case, File, Household, Item, Member, Subtype, User)
 
@@ -29,9 +30,17 @@ def _values(instance) -> dict:
     return out
 
 
+# Names refused with bidirectional controls whatever the path (forms and serializers run the
+# field validator; a platform push or a command saves directly).
+NAME_FIELDS = {Household: ("head_name",), Member: ("name",), User: ("real_name",)}
+
+
 @receiver(pre_save)
 def _before_save(sender, instance, raw=False, **kwargs):
-    """Remember the stored values, so the change entry can say what changed from what."""
+    """Refuse names with bidi controls; remember the stored values, so the change entry can
+    say what changed from what."""
+    for field in NAME_FIELDS.get(sender, ()) if not raw else ():
+        validate_no_bidi(getattr(instance, field, ""))
     if raw or sender not in AUDITED_MODELS or audit.suppressed() or instance.pk is None:
         return
     stored = sender._default_manager.filter(pk=instance.pk).first()

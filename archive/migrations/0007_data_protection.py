@@ -79,5 +79,32 @@ class Migration(migrations.Migration):
                 fields=("agency", "head_id_number"), name="household_unique_head_in_agency"
             ),
         ),
+        migrations.CreateModel(
+            name='RateCounter',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=200, unique=True)),
+                ('count', models.PositiveIntegerField(default=0)),
+                ('expires_at', models.DateTimeField(db_index=True)),
+            ],
+            options={
+                'default_permissions': (),
+            },
+        ),
+        migrations.AlterField(
+            model_name='household',
+            name='head_name',
+            field=models.CharField(max_length=50, validators=[archive.validators.validate_no_bidi], verbose_name='户主姓名'),
+        ),
+        migrations.AlterField(
+            model_name='member',
+            name='name',
+            field=models.CharField(max_length=50, validators=[archive.validators.validate_no_bidi], verbose_name='姓名'),
+        ),
+        migrations.AlterField(
+            model_name='user',
+            name='real_name',
+            field=models.CharField(blank=True, max_length=50, validators=[archive.validators.validate_no_bidi], verbose_name='真实姓名'),
+        ),
         migrations.RunPython(rekey, migrations.RunPython.noop),
     ]

@@ -7,6 +7,7 @@ from archive.scoping import ScopedQuerySet
 from archive.validators import (
     validate_authorization_number,
     validate_business_type,
+    validate_no_bidi,
     validate_report_number,
     validate_resident_id,
 )
@@ -26,7 +27,7 @@ class Household(models.Model):
     head_id_number = models.CharField(
         "户主身份证号", max_length=18, db_index=True, validators=[validate_resident_id]
     )
-    head_name = models.CharField("户主姓名", max_length=50)
+    head_name = models.CharField("户主姓名", max_length=50, validators=[validate_no_bidi])
     address = models.CharField("家庭住址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
@@ -55,7 +56,7 @@ class Member(models.Model):
     household = models.ForeignKey(
         Household, verbose_name="户", on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_no_bidi])
     id_number = models.CharField(
         "身份证号", max_length=18, validators=[validate_resident_id], blank=True
     )
