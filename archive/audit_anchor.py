@@ -84,6 +84,22 @@ def _s3_client_and_bucket():
     return client, options["bucket_name"]
 
 
+def database_id() -> str:
+    """Which database an anchor belongs to (a test database never meets a live one's)."""
+    from django.db import connection
+
+    return f"{connection.vendor}-{Path(str(connection.settings_dict['NAME'])).name}"
+
+
+def _folder() -> Path:
+    """One folder (S3: prefix) per database, so a test run never reads a live one's."""
+    return Path(settings.HEDANG_AUDIT_ANCHOR_DIR) / database_id()
+
+
+def _prefix() -> str:
+    return f"{settings.HEDANG_AUDIT_ANCHOR_PREFIX}{database_id()}/"
+
+
 def anchor_now() -> Anchor | None:
     """Sign and write the current chain head; None when the log is still empty."""
     head = AuditHead.objects.filter(pk=1).first()
@@ -95,6 +111,7 @@ def anchor_now() -> Anchor | None:
         "entry_hash": head.last_hash,
         "entries": entries,
         "anchored_at": timezone.now().isoformat(),
+        "database": database_id(),
     }
     data = json.dumps(body, sort_keys=True).encode()
     signature = _sign(data)
@@ -105,13 +122,13 @@ def anchor_now() -> Anchor | None:
         for suffix, payload in ((".json", data), (".p7s", signature)):
             client.put_object(
                 Bucket=bucket,
-                Key=f"{settings.HEDANG_AUDIT_ANCHOR_PREFIX}{name}{suffix}",
+                Key=f"{_prefix()}{name}{suffix}",
                 Body=payload,
                 ObjectLockMode="COMPLIANCE",
                 ObjectLockRetainUntilDate=until,
             )
     else:
-        folder = Path(settings.HEDANG_AUDIT_ANCHOR_DIR)
+        folder = _folder()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for suffix, payload in ((".json", data), (".p7s", signature)):
             path = folder / f"{name}{suffix}"
@@ -126,7 +143,7 @@ def _stored() -> list[tuple[str, bytes, bytes | None]]:
     out = []
     if _s3():
         client, bucket = _s3_client_and_bucket()
-        prefix = settings.HEDANG_AUDIT_ANCHOR_PREFIX
+        prefix = _prefix()
         keys = []
         for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             keys += [o["Key"] for o in page.get("Contents", [])]
@@ -139,7 +156,7 @@ def _stored() -> list[tuple[str, bytes, bytes | None]]:
                 sig = None
             out.append((key[len(prefix) : -len(".json")], data, sig))
         return out
-    folder = Path(settings.HEDANG_AUDIT_ANCHOR_DIR)
+    folder = _folder()
     if not folder.is_dir():
         return out
     for path in sorted(folder.glob("anchor-*.json")):
@@ -152,10 +169,13 @@ def _stored() -> list[tuple[str, bytes, bytes | None]]:
 def anchors() -> list[Anchor]:
     """Every anchor, each with its signature verified; AnchorError on the first bad one."""
     result = []
+    here = database_id()
     for name, data, sig in _stored():
         if sig is None or not _verify(data, sig):
             raise AnchorError(f"锚定记录 {name} 的签名无效或缺失")
         body = json.loads(data)
+        if body.get("database") != here:
+            raise AnchorError(f"锚定记录 {name} 属于另一个数据库（{body.get('database')}）")
         result.append(Anchor(name, int(body["entry_id"]), body["entry_hash"], body["entries"]))
     return result
 
