@@ -112,9 +112,7 @@ class ItemViewSet(
         try:
             stream = open_blob(stored.sha256)
         except BlobDamaged as exc:
-            raise exceptions.NotFound(
-                "文件校验失败（内容与 SHA-256 不符），已告警，不予提供", code="file_damaged"
-            ) from exc
+            raise FileDamaged() from exc
         except (FileNotFoundError, OSError) as exc:
             raise exceptions.NotFound("存储中找不到该文件", code="file_missing") from exc
         audit.record(
@@ -138,6 +136,14 @@ class ItemViewSet(
         response["ETag"] = f'"{stored.sha256}"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class FileDamaged(exceptions.APIException):
+    """The stored bytes fail their sha256: never served (an ``alarm`` entry is written)."""
+
+    status_code = 409
+    default_detail = "文件校验失败（内容与 SHA-256 不符），已告警，不予提供"
+    default_code = "file_damaged"
 
 
 def _download_name(item: Item, stored: File) -> str:

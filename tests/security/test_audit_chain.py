@@ -168,7 +168,9 @@ def test_personal_data_reads_are_logged(client_for, make_household):
 def test_changes_record_before_and_after(client_for, make_household):
     household = make_household("420102", address="旧地址")
     client, _ = client_for("420102")
-    response = client.patch(f"/api/v1/households/{household.pk}", {"address": "新地址"}, format="json")
+    response = client.patch(
+        f"/api/v1/households/{household.pk}", {"address": "新地址"}, format="json"
+    )
     assert response.status_code == 200
     entry = AuditEntry.objects.filter(
         action="change", object_type="archive.Household", object_id=str(household.pk)
@@ -231,7 +233,10 @@ def test_forwarded_proto_from_strangers_is_dropped(client, settings):
     assert seen == {"secure": False, "xff": None}
     middleware(
         rf.get(
-            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="1.2.3.4"
+            "/",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_PROTO="https",
+            HTTP_X_FORWARDED_FOR="1.2.3.4",
         )
     )
     assert seen == {"secure": True, "xff": "1.2.3.4"}

@@ -69,7 +69,12 @@ def test_item_page_ocr_text_is_masked(client, make_user, filed):
     assert page.status_code == 200, page.status_code
     html = page.content.decode()
     assert mask_resident_id(household.head_id_number) in html
-    for secret in (household.head_id_number, FULL_WIDTH, "20120901", household.head_id_number[6:14]):
+    for secret in (
+        household.head_id_number,
+        FULL_WIDTH,
+        "20120901",
+        household.head_id_number[6:14],
+    ):
         assert secret not in html
 
 
