@@ -240,3 +240,29 @@ def test_forwarded_proto_from_strangers_is_dropped(client, settings):
         )
     )
     assert seen == {"secure": True, "xff": "1.2.3.4"}
+
+
+@pytest.mark.slow
+@pytest.mark.s3
+def test_anchors_go_to_s3_with_object_lock(moto_s3, settings, make_household):
+    """With S3 storage the anchors are objects under Object Lock (COMPLIANCE) in the bucket."""
+    import uuid
+
+    bucket = f"hedang-lock-{uuid.uuid4().hex[:10]}"
+    moto_s3.client().create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    config = moto_s3.storage_config(bucket)
+    settings.STORAGES = {**settings.STORAGES, "archive": config}
+    settings.HEDANG_STORAGE = "s3"
+    household = make_household("420102")
+    _entries(2, household)
+    anchored = anchor_now()
+    client = moto_s3.client()
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert len(keys) == 2 and all(k.startswith("audit-anchors/") for k in keys)
+    head = client.head_object(Bucket=bucket, Key=keys[0])
+    assert head["ObjectLockMode"] == "COMPLIANCE"
+    assert head["ObjectLockRetainUntilDate"]
+    assert [a.entry_id for a in anchors()] == [anchored.entry_id]
+    assert audit.verify_chain().intact
+    _raw("DELETE FROM archive_auditentry WHERE id >= %s", [anchored.entry_id])
+    assert not audit.verify_chain().intact
