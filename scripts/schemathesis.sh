@@ -34,7 +34,8 @@ s.create()
 print(s.session_key)' | tail -1)"
 
 "$ROOT/.venv/bin/gunicorn" config.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
-    --threads 4 --worker-class gthread --timeout 120 >"$REPORT_DIR/gunicorn.log" 2>&1 &
+    --threads 4 --worker-class gthread --timeout 120 --access-logfile - \
+    >"$REPORT_DIR/gunicorn.log" 2>&1 &
 WEB=$!
 trap 'kill "$WEB" 2>/dev/null || true; wait "$WEB" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 60); do

@@ -13,7 +13,8 @@ class LoggedReadsMixin:
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            rows = response.data.get("results", response.data)
+            data = response.data
+            rows = data.get("results", []) if isinstance(data, dict) else data
             ids = [row.get("id") for row in rows if isinstance(row, dict)]
             audit.record(
                 audit.Action.VIEW,

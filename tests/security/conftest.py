@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import anon, client_for, denials  # noqa: F401
-from tests.s3 import moto_s3  # noqa: F401
 from tests.platform.conftest import (  # noqa: F401
     archive_keys,
     platform_client,
