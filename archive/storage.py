@@ -7,6 +7,7 @@ and its hash checked before the caller may refer to it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class StorageIntegrityError(RuntimeError):
@@ -108,8 +110,17 @@ def open_blob(sha256: str, *, verify: bool = True) -> BinaryIO:
 
 
 def _alarm_damaged(sha256: str) -> None:
+    """An ``alarm`` entry in the operation log; the refusal stands even if logging fails."""
     from archive import audit
 
+    log.error("stored blob fails its sha256, refused: %s", blob_name(sha256))
+    try:
+        _record_alarm(audit, sha256)
+    except Exception:  # noqa: BLE001 - no database here (a command, a test): logged above
+        log.exception("could not write the alarm entry for %s", sha256)
+
+
+def _record_alarm(audit, sha256: str) -> None:
     audit.record(
         audit.Action.ALARM,
         object_type="archive.File",

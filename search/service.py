@@ -282,19 +282,17 @@ def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, tuple[FacetVal
 
 def mask_ids(snippet: str) -> str:
     """Resident IDs in a snippet as 420102********1234 (chapter 11: only roles that need
-    them see IDs in full), by the one rule of archive.masking.mask_text. ``Hit.household``
+    them see IDs in full), by the one rule of archive.masking.mask_text, which also masks an
+    ID cut open at the snippet's edge. ``Hit.household``
     stays whole: mask it where it is shown, with archive.masking.shown_id_number."""
     return mask_text(snippet, force=True)
 
 
-def hit_from_raw(raw: RawHit, pattern, masked: bool = False) -> Hit:
-    """A public hit from a backend's raw hit (snippet built with ``pattern``). ``masked``:
-    the texts are masked before the snippet window is cut, so no ID is cut in half."""
+def hit_from_raw(raw: RawHit, pattern) -> Hit:
+    """A public hit from a backend's raw hit (snippet built with ``pattern``)."""
     doc = raw.document
     info = " ".join([*doc.names.splitlines(), *doc.keys.splitlines()])
     texts = [doc.text, doc.title, info]
-    if masked:
-        texts = [mask_ids(t) for t in texts]
     return Hit(
         item_id=doc.item_id,
         archive_number=doc.archive_number,
@@ -349,9 +347,9 @@ def search(
         rank_limit=getattr(settings, "HEDANG_SEARCH_RANK_LIMIT", RANK_LIMIT),
     )
     pattern = highlight_pattern(parsed)
-    masked = user is not UNRESTRICTED and not may_see_full_ids(user)
-    hits = [hit_from_raw(h, pattern, masked) for h in raw.hits]
-    if masked:
+    hits = [hit_from_raw(h, pattern) for h in raw.hits]
+    # The one masking rule also masks an ID the snippet window cut open at its edge.
+    if user is not UNRESTRICTED and not may_see_full_ids(user):
         hits = [replace(h, snippet=mask_ids(h.snippet)) for h in hits]
     return SearchResult(
         query=parsed.text,
