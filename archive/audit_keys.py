@@ -42,7 +42,7 @@ def _env_key() -> tuple[str, bytes] | None:
     key_id, sep, secret = value.partition(":")
     if not sep:
         key_id, secret = ENV_KEY_ID, value
-    return key_id[:16], secret.encode()
+    return key_id[:32], secret.encode()
 
 
 def _file_keys() -> dict[str, bytes]:

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditentry",
             name="key_id",
-            field=models.CharField(blank=True, default="", max_length=16, verbose_name="密钥编号"),
+            field=models.CharField(blank=True, default="", max_length=32, verbose_name="密钥编号"),
         ),
         migrations.AlterField(
             model_name="household",

@@ -76,7 +76,7 @@ class AuditEntry(models.Model):
     detail = models.JSONField("详情", default=dict, blank=True)
     ip_address = models.CharField("来源地址", max_length=45, blank=True)
     # Which key of the HMAC chain (archive/audit_keys.py) made entry_hash; keys rotate.
-    key_id = models.CharField("密钥编号", max_length=16, blank=True, default="")
+    key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
     prev_hash = models.CharField("前一条哈希", max_length=64)
     entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
 
