@@ -251,3 +251,59 @@ def test_rate_limit_is_atomic_under_threads(token_for, settings):
     assert len(codes) == 160
     assert codes.count(400) == 40, sorted(set(codes))
     assert codes.count(429) == 120
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("backend", ["database", "redis"])
+def test_counter_is_atomic_on_each_backend(settings, backend):
+    """archive.ratelimit.hit from 16 threads: every count is distinct (no lost update)."""
+    import os
+    import uuid
+
+    from django.core.cache import caches
+
+    from archive import ratelimit
+
+    if backend == "redis":
+        url = os.environ.get("CELERY_BROKER_URL", "")
+        if not url.startswith("redis://"):
+            pytest.skip("needs Redis: set CELERY_BROKER_URL=redis://…")
+        settings.CACHES = {
+            **settings.CACHES,
+            "platform": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "hedang-test",
+            },
+        }
+    else:
+        settings.CACHES = {
+            **settings.CACHES,
+            "platform": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        }
+    assert caches["platform"].__class__.__name__ == (
+        "RedisCache" if backend == "redis" else "LocMemCache"
+    )  # the settings fixture resets the cache handler
+    key = f"test-{uuid.uuid4().hex}"
+    barrier = threading.Barrier(16)
+    counts: list[int] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(10):
+                count, _ = ratelimit.hit(key, 3600)
+                with lock:
+                    counts.append(count)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(counts) == list(range(1, 161))
+    client, _ = ratelimit._redis_client()
+    assert (client is not None) == (backend == "redis")
