@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 POSTGRES_URL := postgres://postgres@127.0.0.1:5432/hedang
 REDIS_TEST_URL := redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test test-quick test-postgres lint clean
+.PHONY: help setup run test test-quick test-postgres lint clean schemathesis
 
 help:
 	@echo "make setup          set-up only: Debian packages, .venv, migrations, regions, demo data"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-quick     set-up, then the tests not marked slow"
 	@echo "make test-postgres  the whole suite on PostgreSQL and Redis (scripts/services.sh)"
 	@echo "make lint           ruff check + ruff format --check + lint-imports (the layers)"
+	@echo "make schemathesis   fuzz the API from its schema (token + session), no 5xx allowed"
 	@echo "make clean          remove test data dirs (var/test-*) and caches; never the data"
 
 setup:
@@ -47,6 +48,9 @@ $(RUFF):
 # lint-imports checks the layers of the README (contracts in pyproject.toml).
 lint: | $(RUFF)
 	$(RUFF) check . && $(RUFF) format --check . && $(VENV)/bin/lint-imports
+
+schemathesis: setup
+	bash scripts/schemathesis.sh
 
 clean:
 	rm -rf var/test-* .pytest_cache .ruff_cache .hypothesis test-results

@@ -8,7 +8,7 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import checks, signals  # noqa: F401  (system checks; the audit receivers)
         from .roles import on_post_migrate
 
         post_migrate.connect(on_post_migrate, dispatch_uid="hedang_roles")

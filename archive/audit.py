@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from archive.audit_keys import AuditKeyError, current_key
 from archive.models import AuditEntry, AuditHead
 from archive.models.audit import GENESIS_HASH
 
@@ -81,8 +84,45 @@ def current_user() -> Any:
     return ctx.user if ctx else None
 
 
+def _networks() -> list:
+    nets = []
+    for value in getattr(settings, "HEDANG_TRUSTED_PROXIES", []) or []:
+        try:
+            nets.append(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            continue
+    return nets
+
+
+def trusted_proxy(address: str) -> bool:
+    """Whether ``address`` is one of HEDANG_TRUSTED_PROXIES (addresses or CIDR ranges)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks())
+
+
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address: REMOTE_ADDR, or — only when REMOTE_ADDR is a trusted proxy — the
+    right-most address of X-Forwarded-For that is not itself a trusted proxy (a client can
+    prepend anything it likes to the header, so the left part is never believed)."""
+    if request is None:
+        return ""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not trusted_proxy(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # a malformed hop: stop believing the header here
+        if not trusted_proxy(hop):
+            return hop
+        remote = hop
+    return remote
 
 
 def record(
@@ -95,8 +135,12 @@ def record(
     object_id: str = "",
     object_repr: str = "",
     detail: dict | None = None,
+    agency_code: str = "",
 ) -> AuditEntry:
-    """Append one entry. Actor and address default to the current request's."""
+    """Append one entry. Actor and address default to the current request's.
+
+    ``agency_code`` names the agency the entry belongs to when there is no actor (a failed
+    login belongs to the agency of the account it named)."""
     ctx = _current.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -112,7 +156,7 @@ def record(
     entry = AuditEntry(
         actor=user,
         actor_name=getattr(user, "username", "") if user else "",
-        agency_code=user.agency.region_code if user and user.agency_id else "",
+        agency_code=user.agency.region_code if user and user.agency_id else agency_code,
         action=action,
         object_type=object_type,
         object_id=object_id[:80],
@@ -120,6 +164,7 @@ def record(
         detail=detail or {},
         ip_address=ip,
     )
+    entry.key_id = current_key()[0]
     with transaction.atomic():
         head = _locked_head()
         entry.timestamp = timezone.now()
@@ -146,17 +191,40 @@ class ChainReport:
     reason: str = ""
 
 
-def verify_chain() -> ChainReport:
-    """Re-compute every hash in id order; report the first entry whose link is broken."""
+def verify_chain(*, anchors: bool = True) -> ChainReport:
+    """Re-compute every keyed hash in id order; report the first entry whose link is broken.
+
+    With ``anchors`` the signed anchors written outside the database (archive/audit_anchor.py)
+    are checked too: each names an entry and its hash, so a truncated or re-hashed log no
+    longer matches them."""
     prev = GENESIS_HASH
     count = 0
+    seen: dict[int, str] = {}
+    try:
+        wanted = _anchor_points() if anchors else {}
+    except Exception as exc:  # noqa: BLE001 - a bad anchor is itself a finding
+        return ChainReport(AuditEntry.objects.count(), False, None, str(exc))
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if entry.prev_hash != prev:
             return _broken(entry.pk, "前一条哈希不符（有条目被删除或插入）")
-        if entry.compute_hash() != entry.entry_hash:
-            return _broken(entry.pk, "内容与哈希不符（条目被篡改）")
+        try:
+            expected = entry.compute_hash()
+        except AuditKeyError as exc:
+            return _broken(entry.pk, f"{exc}（无法校验）")
+        if expected != entry.entry_hash:
+            return _broken(entry.pk, "内容与哈希不符（条目被篡改或以其他密钥重算）")
+        if entry.pk in wanted:
+            seen[entry.pk] = entry.entry_hash
         prev = entry.entry_hash
+    for entry_id, anchored in sorted(wanted.items()):
+        if seen.get(entry_id) != anchored:
+            reason = (
+                "已签名锚定的条目缺失（日志被截断）"
+                if entry_id not in seen
+                else "与已签名锚定的哈希不符（日志被重算）"
+            )
+            return ChainReport(count, False, entry_id, reason)
     head = AuditHead.objects.filter(pk=1).first()
     if head is None and count:
         # record() writes the head with the first entry; entries without it mean the head
@@ -170,3 +238,14 @@ def verify_chain() -> ChainReport:
 def _broken(entry_id: int, reason: str) -> ChainReport:
     # ``entries`` is the size of the whole log, not how far the check got.
     return ChainReport(AuditEntry.objects.count(), False, entry_id, reason)
+
+
+def _anchor_points() -> dict[int, str]:
+    from archive.audit_anchor import anchored_points
+
+    return anchored_points()
+
+
+def changes_of(before: dict, after: dict) -> dict:
+    """``{field: [before, after]}`` for the fields whose value differs."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

@@ -7,6 +7,8 @@ and its hash checked before the caller may refer to it.
 from __future__ import annotations
 
 import hashlib
+import logging
+import tempfile
 import time
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -15,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class StorageIntegrityError(RuntimeError):
@@ -80,16 +83,60 @@ def store_bytes(data: bytes) -> StoredBlob:
     return blob
 
 
-def open_blob(sha256: str) -> BinaryIO:
-    return archive_storage().open(blob_name(sha256), "rb")
+class BlobDamaged(StorageIntegrityError, OSError):
+    """A stored blob no longer has its sha256: it is never served (and the log alarms).
+    An OSError too, so every view that answers a missing file also refuses a damaged one."""
+
+
+# Verified copies up to this size stay in memory; larger ones spill to a temporary file.
+SPOOL_BYTES = 16 * 1024 * 1024
+
+
+def open_blob(sha256: str, *, verify: bool = True) -> BinaryIO:
+    """The blob's bytes as a stream, checked against ``sha256`` before the first byte is
+    handed out: a copy whose hash fails raises :class:`BlobDamaged` after an ``alarm`` entry
+    in the operation log."""
+    stream = archive_storage().open(blob_name(sha256), "rb")
+    if not verify:
+        return stream
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    digest = hashlib.sha256()
+    with stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            spool.write(chunk)
+    if digest.hexdigest() != sha256:
+        spool.close()
+        _alarm_damaged(sha256)
+        raise BlobDamaged(f"文件内容与哈希不符：{sha256}")
+    spool.seek(0)
+    return spool
+
+
+def _alarm_damaged(sha256: str) -> None:
+    """An ``alarm`` entry in the operation log; the refusal stands even if logging fails."""
+    from archive import audit
+
+    log.error("stored blob fails its sha256, refused: %s", blob_name(sha256))
+    try:
+        _record_alarm(audit, sha256)
+    except Exception:  # noqa: BLE001 - no database here (a command, a test): logged above
+        log.exception("could not write the alarm entry for %s", sha256)
+
+
+def _record_alarm(audit, sha256: str) -> None:
+    audit.record(
+        audit.Action.ALARM,
+        object_type="archive.File",
+        object_id=sha256[:80],
+        object_repr="存储的文件内容与其 SHA-256 不符，已拒绝提供",
+        detail={"reason": "sha256_mismatch", "blob": blob_name(sha256)},
+    )
 
 
 def read_blob(sha256: str, *, verify: bool = True) -> bytes:
-    with open_blob(sha256) as fh:
-        data = fh.read()
-    if verify and hashlib.sha256(data).hexdigest() != sha256:
-        raise StorageIntegrityError(f"文件内容与哈希不符：{sha256}")
-    return data
+    with open_blob(sha256, verify=verify) as fh:
+        return fh.read()
 
 
 def _intact(storage: Storage, name: str, sha256: str) -> bool:

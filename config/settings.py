@@ -14,9 +14,18 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HEDANG_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds the SQLite database, the originals and the keys: owner only.
+if DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
+# Files this process creates (the SQLite database and its WAL, keys, broker messages): owner
+# only. Archived files keep their explicit mode (ARCHIVE_STORAGE below).
+os.umask(0o077)
 
 PRODUCTION = os.environ.get("HEDANG_PRODUCTION", "") == "1"
-DEBUG = os.environ.get("HEDANG_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Off unless asked for: a traceback page hands settings and code to whoever caused it.
+DEBUG = os.environ.get("HEDANG_DEBUG", "0") == "1"
+# Demo accounts and data (seed_demo) exist only in the demo configuration; never in production.
+HEDANG_DEMO = not PRODUCTION and os.environ.get("HEDANG_DEMO", "1") == "1"
 
 
 def _secret_key() -> str:
@@ -73,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers are believed only from HEDANG_TRUSTED_PROXIES.
+    "archive.middleware.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.middleware.AuditContextMiddleware",
+    "archive.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -207,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "ingest-recover-stalled": {"task": "ingest.tasks.recover_stalled", "schedule": 60.0},
     # Once a day: items whose retention ran out join the appraisal list (nothing is deleted).
     "retention-daily-sweep": {"task": "retention.tasks.daily_sweep", "schedule": 24 * 3600.0},
+    "audit-anchor": {
+        "task": "archive.tasks.anchor_audit_chain",
+        "schedule": float(os.environ.get("HEDANG_AUDIT_ANCHOR_SECONDS", "3600")),
+    },
 }
 
 # --- API ----------------------------------------------------------------------------------
@@ -216,7 +232,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "archive.api.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "archive.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "archive.api.errors.exception_handler",
 }
@@ -232,6 +253,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Hedang 核档 API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs describe every endpoint: only for logged-in callers.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "archive.api.authentication.SessionAuthentication",
+        "archive.api.authentication.PlatformTokenAuthentication",
+    ],
     "PREPROCESSING_HOOKS": [f"{__name__}.spectacular_api_only"],
 }
 
@@ -303,6 +330,42 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Data protection (docs/security.md) ------------------------------------------------------
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For / X-Forwarded-Proto are
+# believed; from anyone else the headers are ignored (archive.audit.client_ip).
+HEDANG_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("HEDANG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# SECURE_PROXY_SSL_HEADER (production) believes X-Forwarded-Proto: archive.middleware strips
+# that header from requests that did not come through a trusted proxy.
+# The operation log's chain is keyed (HMAC-SHA256). Keys: HEDANG_AUDIT_KEY ("id:secret" or a
+# bare secret, id "env"), else the files under HEDANG_AUDIT_KEY_DIR (one file per key id;
+# the newest is used for new entries, all verify). Rotation: add a file, see docs/security.md.
+HEDANG_AUDIT_KEY = os.environ.get("HEDANG_AUDIT_KEY", "")
+HEDANG_AUDIT_KEY_DIR = Path(os.environ.get("HEDANG_AUDIT_KEY_DIR", DATA_DIR / "audit-keys"))
+# Where the signed anchors of the chain head go (write-once, outside the database): a local
+# folder, or the archive's S3 bucket under this prefix with Object Lock when HEDANG_STORAGE=s3.
+HEDANG_AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("HEDANG_AUDIT_ANCHOR_DIR", DATA_DIR / "audit-anchors")
+)
+HEDANG_AUDIT_ANCHOR_PREFIX = "audit-anchors/"
+HEDANG_AUDIT_ANCHOR_SECONDS = int(os.environ.get("HEDANG_AUDIT_ANCHOR_SECONDS", "3600"))
+HEDANG_AUDIT_ANCHOR_RETAIN_DAYS = int(os.environ.get("HEDANG_AUDIT_ANCHOR_RETAIN_DAYS", "3650"))
+# The largest page any list endpoint answers (?limit=); beyond it the answer is cut here.
+HEDANG_API_MAX_PAGE_SIZE = 200
+# JSON bodies nested deeper than this are refused with 400 before they are parsed.
+HEDANG_API_MAX_JSON_DEPTH = 64
+# Content-Security-Policy and Permissions-Policy of every response (archive.middleware).
+HEDANG_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+HEDANG_PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), interest-cohort=()"
+)
 
 LOGGING = {
     "version": 1,

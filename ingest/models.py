@@ -120,6 +120,11 @@ class Document(models.Model):
     batch = models.ForeignKey(
         Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="documents"
     )
+    # The batch's agency, copied so that "one live run per original" holds per agency: a
+    # county files its own copy of bytes another county already holds (docs/security.md).
+    agency = models.ForeignKey(
+        "archive.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     original_name = models.CharField("原文件名", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
     size = models.PositiveBigIntegerField("大小", default=0)
@@ -163,14 +168,19 @@ class Document(models.Model):
         constraints = [
             # One live pipeline run per original: a second copy is a duplicate, even in a race.
             models.UniqueConstraint(
-                fields=["sha256"],
+                fields=["agency", "sha256"],
                 condition=~models.Q(status__in=["rejected", "duplicate"]) & ~models.Q(sha256=""),
-                name="document_one_live_run_per_original",
+                name="document_one_live_run_per_original_in_agency",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.original_name}（{self.get_status_display()}）"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agency_id is None and self.batch_id is not None:
+            self.agency_id = self.batch.agency_id
+        super().save(*args, **kwargs)
 
     @property
     def finished(self) -> bool:

@@ -11,13 +11,13 @@ import io
 import os
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import img2pdf
 from PIL import Image
 
+from ingest.ocrtemp import ocr_tempdir
 from ingest.sniff import IMAGE_TYPES, PDF, pdf_page_texts
 
 SKIPPED_MARK = "[OCR skipped on page"
@@ -87,7 +87,7 @@ def run_ocr(
     existing = pdf_page_texts(pdf)
     if has_text and all(t.strip() for t in existing):
         return OcrOutput(pdf, tuple(existing), (), scanned=False)
-    with tempfile.TemporaryDirectory(prefix="hedang-ocr-") as tmp:
+    with ocr_tempdir() as tmp:
         src, out, sidecar = Path(tmp, "in.pdf"), Path(tmp, "out.pdf"), Path(tmp, "text.txt")
         src.write_bytes(pdf)
         command = [
@@ -115,7 +115,8 @@ def run_ocr(
         else:
             command += ["--output-type", "pdfa", "--rotate-pages"]
             command += ["--deskew"] if deskew else []
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        # ocrmypdf's own temporary files inside ours, so a sweep finds them (ingest/ocrtemp.py).
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
         if settings.tables:
             command, env = _table_command(command, env, Path(tmp, "pages"))
         command += [str(src), str(out)]

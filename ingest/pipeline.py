@@ -92,7 +92,9 @@ def submit_one(
         if low := scanprep.refusal(data, sniffed.media_type):  # DA/T 31-2017: below 200 dpi
             return reject(batch, name, data, low)
     blob = store_bytes(data)
-    existing = _live_item_with_original(blob.sha256)
+    # Only the batch's own jurisdiction counts: bytes another county holds are filed again
+    # here, and the county learns nothing about the other copy.
+    existing = _live_item_with_original(blob.sha256, batch.agency.jurisdiction_ids())
     if existing is not None and (batch.household_id in (None, existing.household_id)):
         return _duplicate(batch, name, blob, sniffed, existing)
     try:
@@ -109,14 +111,14 @@ def submit_one(
     except IntegrityError:
         # The same bytes are in the pipeline right now (a concurrent submission).
         live = Document.objects.exclude(status__in=[Status.REJECTED, Status.DUPLICATE])
-        twin = live.filter(sha256=blob.sha256).first()
+        twin = live.filter(sha256=blob.sha256, agency_id=batch.agency_id).first()
         return _duplicate(batch, name, blob, sniffed, twin.item if twin else None)
     return document
 
 
-def _live_item_with_original(sha256: str) -> Item | None:
+def _live_item_with_original(sha256: str, agency_ids: list[int]) -> Item | None:
     file = (
-        File.objects.filter(sha256=sha256, role=File.Role.ORIGINAL)
+        File.objects.filter(sha256=sha256, role=File.Role.ORIGINAL, item__agency_id__in=agency_ids)
         .exclude(item__status=Item.Status.DESTROYED)
         .select_related("item")
         .first()

@@ -98,6 +98,8 @@ def _sniff_pdf(data: bytes, limits: Limits) -> Sniffed:
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
+            if pages <= limits.max_pages:
+                _check_pdf_dimensions(pdf, limits)
     except pikepdf.PasswordError as exc:
         raise Rejected("PDF 已加密，无法读取；请提供未加密的文件") from exc
     except pikepdf.PdfError as exc:
@@ -111,6 +113,57 @@ def _sniff_pdf(data: bytes, limits: Limits) -> Sniffed:
     if pages > limits.max_pages:
         raise Rejected(f"PDF 页数过多：{pages} 页，上限 {limits.max_pages} 页")
     return Sniffed(PDF, pages, has_text)
+
+
+# OCR rasterises a page without images at this resolution: the page size must fit the
+# pixel budget there too (a 92 KB PDF with one 20000×20000 pt page took minutes and 4 GB).
+RASTER_DPI = 300
+
+
+def _check_pdf_dimensions(pdf: pikepdf.Pdf, limits: Limits) -> None:
+    """Refuse, before anything is rasterised, a page whose size at RASTER_DPI or whose
+    embedded images exceed ``limits.max_image_pixels``."""
+    for number, page in enumerate(pdf.pages, start=1):
+        try:
+            box = [float(v) for v in page.obj.get("/MediaBox", page.mediabox)]
+            unit = float(page.obj.get("/UserUnit", 1))
+        except (TypeError, ValueError) as exc:
+            raise Rejected(f"PDF 第 {number} 页的页面尺寸无法读取：{exc}") from exc
+        width_pt, height_pt = abs(box[2] - box[0]) * unit, abs(box[3] - box[1]) * unit
+        pixels = (width_pt / 72 * RASTER_DPI) * (height_pt / 72 * RASTER_DPI)
+        if pixels > limits.max_image_pixels:
+            raise Rejected(
+                f"PDF 第 {number} 页尺寸过大（{width_pt / 72 * 25.4:.0f}×"
+                f"{height_pt / 72 * 25.4:.0f} 毫米），按 {RASTER_DPI} dpi 识别需 "
+                f"{pixels / 1e6:.0f} 百万像素，上限 {limits.max_image_pixels / 1e6:.0f} 百万像素"
+            )
+        for name, image in _page_images(page):
+            try:
+                w, h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+            except (TypeError, ValueError):
+                continue
+            if w * h > limits.max_image_pixels:
+                raise Rejected(
+                    f"PDF 第 {number} 页的图像 {name} 为 {w}×{h} 像素，"
+                    f"超过上限 {limits.max_image_pixels / 1e6:.0f} 百万像素，疑似解压炸弹"
+                )
+
+
+def _page_images(page) -> list:
+    """The image XObjects of a page, also inside its form XObjects (one level)."""
+    found = []
+    resources = page.obj.get("/Resources") or {}
+    xobjects = resources.get("/XObject") or {}
+    for name, xobj in dict(xobjects).items():
+        subtype = xobj.get("/Subtype")
+        if subtype == "/Image":
+            found.append((str(name), xobj))
+        elif subtype == "/Form":
+            inner = (xobj.get("/Resources") or {}).get("/XObject") or {}
+            found += [
+                (f"{name}{n}", x) for n, x in dict(inner).items() if x.get("/Subtype") == "/Image"
+            ]
+    return found
 
 
 def pdf_page_texts(data: bytes) -> list[str]:

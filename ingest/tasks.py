@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from ingest import pipeline
+from ingest import ocrtemp, pipeline
 from ingest.models import Document
 
 Status = Document.Status
@@ -71,12 +71,14 @@ def recover_stalled() -> int:
         Document.objects.filter(pk=document.pk).update(updated_at=now)
         enqueue(document)
         count += 1
+    ocrtemp.sweep()  # temporary OCR folders of workers that died
     return count
 
 
 @worker_ready.connect
 def _reclaim_own_work(sender=None, **kwargs) -> None:
     """A worker restarted under the same name takes back what its previous life left."""
+    ocrtemp.sweep()
     hostname = getattr(sender, "hostname", None)
     if not hostname:
         return

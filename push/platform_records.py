@@ -12,9 +12,9 @@ HEAD_RELATION = "本人"
 
 def upsert_household(spec: Push, summary: dict) -> Household:
     household, created = Household.objects.get_or_create(
+        agency=spec.agency,
         head_id_number=spec.head_id_number,
         defaults={
-            "agency": spec.agency,
             "head_name": spec.head_name,
             "address": spec.address,
             "phone": spec.phone,

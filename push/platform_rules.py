@@ -101,13 +101,32 @@ def _agency_in_jurisdiction(user, region_code: str, field: str) -> Agency:
     return agency
 
 
-def _household_in_jurisdiction(user, head_id: str) -> Household | None:
-    existing = Household.objects.filter(head_id_number=head_id).select_related("agency").first()
-    visible = user.visible_agency_ids
-    if existing is not None and visible is not None and existing.agency_id not in visible:
-        raise Rejected(
-            403, "out_of_jurisdiction", "该户由其他辖区的核对机构管辖", "household.head.id_number"
+def _household_in_jurisdiction(
+    user, head_id: str, agency: Agency | None = None
+) -> Household | None:
+    """The caller's household with this head (in ``agency`` when given). One in another
+    county is never named: the push goes on as for an unknown head (the county files its
+    own), and the match is logged as ``denied`` for the security officers."""
+    mine = Household.objects.visible_to(user).filter(head_id_number=head_id)
+    if agency is not None:
+        mine = mine.filter(agency=agency)
+    existing = mine.select_related("agency").first()
+    if existing is None:
+        hidden = (
+            Household.objects.filter(head_id_number=head_id)
+            .exclude(pk__in=Household.objects.visible_to(user).values("pk"))
+            .first()
         )
+        if hidden is not None:
+            from archive import audit
+
+            audit.record(
+                audit.Action.DENIED,
+                hidden,
+                user=user,
+                object_repr="其他辖区的户（未告知调用方）",
+                detail={"reason": "cross_jurisdiction_match", "via": "platform_push"},
+            )
     return existing
 
 
@@ -155,9 +174,11 @@ def report_push(user, meta: dict) -> Push:
                 "authorization_number",
             )
     head = meta["household"]["head"]
-    existing = _household_in_jurisdiction(user, head["id_number"])
-    clash = Item.objects.filter(category="report", document_number=rn.value).exclude(
-        platform_receipts__isnull=False
+    existing = _household_in_jurisdiction(user, head["id_number"], agency)
+    clash = (
+        Item.objects.visible_to(user)
+        .filter(category="report", document_number=rn.value)
+        .exclude(platform_receipts__isnull=False)
     )
     if clash.exists():
         raise Rejected(
@@ -246,13 +267,16 @@ def material_push(user, token_agency: Agency | None, meta: dict, sha256: str) ->
             user, parse_authorization_number(auth).region_code, "authorization_number"
         )
     head = meta["household"]["head"]
-    existing = _household_in_jurisdiction(user, head["id_number"])
+    existing = _household_in_jurisdiction(user, head["id_number"], agency)
     case = _material_case(existing, meta, report, auth)
     document_number = meta.get("document_number") or auth
+    # Scoped to the keeping agency and the household: another county's push of the same
+    # number is a different material and never replays (or names) this one.
+    scope = f"{agency.region_code}:{head['id_number']}"
     if document_number:
-        key = f"material:{subtype.code}:{document_number}"
+        key = f"material:{scope}:{subtype.code}:{document_number}"
     else:
-        key = f"material:{subtype.code}:{head['id_number']}:{sha256}"
+        key = f"material:{scope}:{subtype.code}:{sha256}"
     return Push(
         kind="material",
         key=key[:200],

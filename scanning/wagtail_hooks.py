@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import HeaderButton
 
+from archive.masking import may_download_originals
 from ingest.views.common import INGEST_PERMISSION
 from scanning import urls
 from scanning.views.printing import PRINT_PERMISSION
@@ -74,7 +75,11 @@ def item_buttons(request, item):
     ):
         url = reverse("scanning:home_visit_media", args=(item.pk,))
         buttons.append(HeaderButton("入户照片和视频", url=url, icon_name="image"))
-    if item.archive_number and request.user.has_perm("archive.view_file"):
+    if (
+        item.archive_number
+        and request.user.has_perm("archive.view_file")
+        and may_download_originals(request.user, item)
+    ):
         url = reverse("scanning:export_page_images", args=(item.pk,))
         buttons.append(HeaderButton("导出页图像", url=url, icon_name="download"))
     return buttons + split_buttons(request, item)

@@ -115,6 +115,12 @@ say "收集静态文件 / collecting static files…"
 "$VENV/bin/python" manage.py collectstatic --noinput -v0
 say "载入湖北行政区划 / loading Hubei regions…"
 "$VENV/bin/python" manage.py load_regions
-say "创建演示机构、用户和数据 / seeding demo agency, users and data…"
-"$VENV/bin/python" manage.py seed_demo
+# Demo users and data only in the demo configuration (never with HEDANG_PRODUCTION=1 or
+# HEDANG_DEMO=0): their password is published in the README.
+if [[ "${HEDANG_PRODUCTION:-}" != "1" && "${HEDANG_DEMO:-1}" == "1" ]]; then
+    say "创建演示机构、用户和数据 / seeding demo agency, users and data…"
+    "$VENV/bin/python" manage.py seed_demo
+else
+    say "非演示配置：不建立演示账号 / not the demo configuration: no demo accounts"
+fi
 say "完成 / done"

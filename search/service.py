@@ -8,7 +8,6 @@ caller's transaction, Elasticsearch after commit.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,8 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 
-from archive.identifiers import mask_resident_id
-from archive.masking import may_see_full_ids
+from archive.masking import mask_text, may_see_full_ids
 from search import snippets
 from search.backends import FACET_LIMIT, FACETS, RANK_LIMIT, Filters, RawHit, get_backend
 from search.documents import (
@@ -282,20 +280,19 @@ def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, tuple[FacetVal
     return out
 
 
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-
-
 def mask_ids(snippet: str) -> str:
     """Resident IDs in a snippet as 420102********1234 (chapter 11: only roles that need
-    them see IDs in full). ``Hit.household`` stays whole: mask it where it is shown, with
-    archive.masking.shown_id_number."""
-    return _RESIDENT_ID.sub(lambda m: mask_resident_id(m.group(0)), snippet)
+    them see IDs in full), by the one rule of archive.masking.mask_text, which also masks an
+    ID cut open at the snippet's edge. ``Hit.household``
+    stays whole: mask it where it is shown, with archive.masking.shown_id_number."""
+    return mask_text(snippet, force=True)
 
 
 def hit_from_raw(raw: RawHit, pattern) -> Hit:
     """A public hit from a backend's raw hit (snippet built with ``pattern``)."""
     doc = raw.document
     info = " ".join([*doc.names.splitlines(), *doc.keys.splitlines()])
+    texts = [doc.text, doc.title, info]
     return Hit(
         item_id=doc.item_id,
         archive_number=doc.archive_number,
@@ -303,7 +300,7 @@ def hit_from_raw(raw: RawHit, pattern) -> Hit:
         category=doc.category,
         subtype=doc.subtype,
         title=doc.title,
-        snippet=snippets.snippet([doc.text, doc.title, info], pattern),
+        snippet=snippets.snippet(texts, pattern),
         score=round(raw.score, 6),
         exact_name=raw.exact_name,
     )
@@ -351,6 +348,7 @@ def search(
     )
     pattern = highlight_pattern(parsed)
     hits = [hit_from_raw(h, pattern) for h in raw.hits]
+    # The one masking rule also masks an ID the snippet window cut open at its edge.
     if user is not UNRESTRICTED and not may_see_full_ids(user):
         hits = [replace(h, snippet=mask_ids(h.snippet)) for h in hits]
     return SearchResult(

@@ -184,7 +184,7 @@ def test_default_database_is_sqlite_in_wal_mode(tmp_path):
     assert (data / "hedang.sqlite3").exists()
     settings = dump(data)
     assert settings["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-    assert settings["DEBUG"] is True
+    assert settings["DEBUG"] is False  # off unless HEDANG_DEBUG=1 (issue 12)
 
 
 def test_broker_defaults_to_folders_in_the_data_directory(tmp_path):

@@ -3,6 +3,8 @@ querysets, the one object lookup that refuses other jurisdictions, and atomic wr
 
 from __future__ import annotations
 
+import functools
+
 from django.db import IntegrityError, models, transaction
 from rest_framework import exceptions, status
 from rest_framework.permissions import IsAuthenticated
@@ -87,15 +89,25 @@ class ScopedViewMixin(ApiViewMixin):
 
     # -- writes: all or nothing ---------------------------------------------------------
 
-    def _atomic(self, method, *args, **kwargs):
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Wrap the view's own ``create``/``update`` (from DRF's mixins or its own) in one
+        transaction. A read-only view has neither, so the router maps no POST/PUT to it: 405
+        JSON, and the schema does not advertise them (it used to: 500 on POST)."""
+        super().__init_subclass__(**kwargs)
+        for name in ("create", "update"):
+            method = getattr(cls, name, None)
+            if method is not None and not getattr(method, "_hedang_atomic", False):
+                setattr(cls, name, _atomic(method))
+
+
+def _atomic(method):
+    @functools.wraps(method)
+    def wrapped(self, request, *args, **kwargs):
         try:
             with transaction.atomic():
-                return method(*args, **kwargs)
+                return method(self, request, *args, **kwargs)
         except IntegrityError as exc:
             raise Conflict() from exc
 
-    def create(self, request, *args, **kwargs):
-        return self._atomic(super().create, request, *args, **kwargs)
-
-    def update(self, request, *args, **kwargs):
-        return self._atomic(super().update, request, *args, **kwargs)
+    wrapped._hedang_atomic = True
+    return wrapped

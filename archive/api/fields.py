@@ -3,7 +3,6 @@ to households and agencies that only resolve inside the caller's jurisdiction.""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,16 +12,12 @@ from rest_framework import serializers
 from archive.identifiers import (
     IdentifierError,
     archive_number_pattern,
-    mask_resident_id,
     normalize_width,
     parse_resident_id,
 )
-from archive.masking import may_see_full_ids, shown_id_number
+from archive.masking import mask_text, shown_id_number
 from archive.models import Agency, Household
 from archive.validators import validate_resident_id
-
-# An 18-character resident ID inside free text (OCR text, audit details, extracted fields).
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-8][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 
 
 def request_user(context: dict):
@@ -31,20 +26,9 @@ def request_user(context: dict):
 
 
 def mask_ids_in(value: Any, user) -> Any:
-    """Mask every resident ID inside strings, lists and dicts, unless the user may see them."""
-    if may_see_full_ids(user):
-        return value
-    return _mask(value)
-
-
-def _mask(value: Any) -> Any:
-    if isinstance(value, str):
-        return _ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group(0)), value)
-    if isinstance(value, list):
-        return [_mask(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _mask(v) for k, v in value.items()}
-    return value
+    """Mask every resident ID inside strings, lists and dicts, unless the user may see them
+    (the one rule of archive.masking.mask_text)."""
+    return mask_text(value, user)
 
 
 def visible_agencies(user):

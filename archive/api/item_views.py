@@ -26,8 +26,9 @@ from archive.api.fields import item_lookup
 from archive.api.filters import ItemFilter
 from archive.api.item_serializers import ItemDetailSerializer, ItemSummarySerializer
 from archive.api.permissions import ModelPermissions, require
+from archive.masking import may_download_originals
 from archive.models import File, Item
-from archive.storage import open_blob
+from archive.storage import BlobDamaged, open_blob
 from archive.views.items import EVIDENCE_ROLES, evidence_name
 
 ITEM_KEY = OpenApiParameter(
@@ -104,8 +105,14 @@ class ItemViewSet(
         )
         if stored is None:
             raise exceptions.NotFound(NOT_FOUND_MESSAGE, code="not_found")
+        if not may_download_originals(request.user, item):
+            raise exceptions.PermissionDenied(
+                "下载原件需要“查看完整身份证号”权限或已批准的借阅", code="original_access"
+            )
         try:
             stream = open_blob(stored.sha256)
+        except BlobDamaged as exc:
+            raise FileDamaged() from exc
         except (FileNotFoundError, OSError) as exc:
             raise exceptions.NotFound("存储中找不到该文件", code="file_missing") from exc
         audit.record(
@@ -129,6 +136,14 @@ class ItemViewSet(
         response["ETag"] = f'"{stored.sha256}"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class FileDamaged(exceptions.APIException):
+    """The stored bytes fail their sha256: never served (an ``alarm`` entry is written)."""
+
+    status_code = 409
+    default_detail = "文件校验失败（内容与 SHA-256 不符），已告警，不予提供"
+    default_code = "file_damaged"
 
 
 def _download_name(item: Item, stored: File) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from archive import audit
 from archive.api.fields import (
     AgencyField,
     HouseholdField,
@@ -107,14 +108,38 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        validators: list = []  # head unique per agency: checked in _check_head_clash()
 
-    def validate_head_id_number(self, value: str) -> str:
-        clash = Household.objects.filter(head_id_number=value)
+    def _check_head_clash(self, attrs) -> None:
+        """A head ID is unique within one agency. Only a clash inside the caller's
+        jurisdiction is reported; one in another county is logged (``denied``) and otherwise
+        answered as for an unknown ID, so no county learns what another county holds."""
+        value = attrs.get("head_id_number")
+        agency = attrs.get("agency") or getattr(self.instance, "agency", None)
+        if not value or agency is None:
+            return
+        same = Household.objects.filter(head_id_number=value)
         if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise serializers.ValidationError("该户主身份证号已建档", code="unique")
-        return value
+            same = same.exclude(pk=self.instance.pk)
+        if same.filter(agency=agency).exists():
+            raise serializers.ValidationError(
+                {"head_id_number": serializers.ErrorDetail("该户主身份证号已建档", "unique")}
+            )
+        user = request_user(self.context)
+        hidden = same.exclude(pk__in=Household.objects.visible_to(user).values("pk")).first()
+        if hidden is not None:
+            request = self.context.get("request")
+            audit.record(
+                audit.Action.DENIED,
+                hidden,
+                request=request,
+                object_repr="其他辖区的户（未告知调用方）",
+                detail={
+                    "reason": "cross_jurisdiction_match",
+                    "path": getattr(request, "path", ""),
+                    "method": getattr(request, "method", ""),
+                },
+            )
 
     def validate_members(self, members: list[dict]) -> list[dict]:
         if self.instance is not None:
@@ -137,6 +162,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
                     {"agency": serializers.ErrorDetail("请指定管辖核对机构", "required")}
                 )
             attrs["agency"] = user.agency
+        self._check_head_clash(attrs)
         return attrs
 
     def create(self, validated_data):

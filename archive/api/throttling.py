@@ -24,6 +24,21 @@ class PlatformRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         return settings.HEDANG_PUSH_RATE or None
 
+    def allow_request(self, request, view) -> bool:
+        """Counted atomically (archive/ratelimit.py), not by read-modify-write of a list."""
+        from archive.ratelimit import hit
+
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        count, self._left = hit(self.key, self.duration)
+        return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        return max(getattr(self, "_left", 1.0), 1.0)
+
     def get_cache_key(self, request, view) -> str | None:
         token = getattr(request, "auth", None)
         if not isinstance(token, PlatformToken):

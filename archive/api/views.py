@@ -9,6 +9,7 @@ from rest_framework import mixins, viewsets
 from archive.api.base import ScopedViewMixin
 from archive.api.fields import household_lookup, visible_agencies
 from archive.api.filters import AuditFilter, HouseholdFilter, MemberFilter
+from archive.api.reads import LoggedReadsMixin
 from archive.api.serializers import (
     AgencySerializer,
     AuditEntrySerializer,
@@ -37,6 +38,7 @@ HOUSEHOLD_KEY = OpenApiParameter(
     partial_update=extend_schema(summary="修改户", parameters=[HOUSEHOLD_KEY], tags=["households"]),
 )
 class HouseholdViewSet(
+    LoggedReadsMixin,
     ScopedViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -70,6 +72,7 @@ class HouseholdViewSet(
     partial_update=extend_schema(summary="修改成员", tags=["households"]),
 )
 class MemberViewSet(
+    LoggedReadsMixin,
     ScopedViewMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -3,6 +3,7 @@ from .audit import AuditEntry, AuditHead
 from .household import Case, Household, Member
 from .item import ArchiveNumberCounter, Box, File, Item, Page, Subtype
 from .platform import PlatformReceipt, PlatformToken, PrintTask
+from .ratelimit import RateCounter
 
 __all__ = [
     "Agency",
@@ -19,6 +20,7 @@ __all__ = [
     "PlatformReceipt",
     "PlatformToken",
     "PrintTask",
+    "RateCounter",
     "Subtype",
     "User",
 ]

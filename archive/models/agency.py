@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
 
+from archive.validators import validate_no_bidi
+
 
 class Agency(models.Model):
     """A verification agency (核对机构), one per Hubei administrative division."""
@@ -69,7 +71,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    real_name = models.CharField("真实姓名", max_length=50, blank=True)
+    real_name = models.CharField(
+        "真实姓名", max_length=50, blank=True, validators=[validate_no_bidi]
+    )
 
     class Meta:
         verbose_name = "用户"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -74,6 +75,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField("对象说明", max_length=200, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
     ip_address = models.CharField("来源地址", max_length=45, blank=True)
+    # Which key of the HMAC chain (archive/audit_keys.py) made entry_hash; keys rotate.
+    key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
     prev_hash = models.CharField("前一条哈希", max_length=64)
     entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
 
@@ -97,7 +100,10 @@ class AuditEntry(models.Model):
         raise PermissionError("操作日志不能删除")
 
     def compute_hash(self) -> str:
-        return entry_hash(self.prev_hash, self.canonical_fields())
+        """HMAC-SHA256 of the previous hash and this entry under the key it names."""
+        from archive.audit_keys import key_for
+
+        return keyed_entry_hash(key_for(self.key_id), self.prev_hash, self.canonical_fields())
 
     def canonical_fields(self) -> dict:
         return {
@@ -111,6 +117,7 @@ class AuditEntry(models.Model):
             "object_repr": self.object_repr,
             "detail": self.detail,
             "ip_address": self.ip_address,
+            "key_id": self.key_id,
         }
 
 
@@ -127,6 +134,16 @@ class AuditHead(models.Model):
         return self.last_hash
 
 
-def entry_hash(prev_hash: str, fields: dict) -> str:
+def _payload(prev_hash: str, fields: dict) -> bytes:
     payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+    return (prev_hash + payload).encode()
+
+
+def entry_hash(prev_hash: str, fields: dict) -> str:
+    """The unkeyed hash (plain SHA-256): what anyone can recompute; never accepted by
+    verify_chain, kept for tests that play the forger."""
+    return hashlib.sha256(_payload(prev_hash, fields)).hexdigest()
+
+
+def keyed_entry_hash(key: bytes, prev_hash: str, fields: dict) -> str:
+    return hmac.new(key, _payload(prev_hash, fields), hashlib.sha256).hexdigest()

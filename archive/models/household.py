@@ -7,6 +7,7 @@ from archive.scoping import ScopedQuerySet
 from archive.validators import (
     validate_authorization_number,
     validate_business_type,
+    validate_no_bidi,
     validate_report_number,
     validate_resident_id,
 )
@@ -21,10 +22,12 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="households",
     )
+    # Unique per agency, not nationwide: a county files its own household and never learns
+    # whether another county has one with the same head (docs/security.md).
     head_id_number = models.CharField(
-        "户主身份证号", max_length=18, unique=True, validators=[validate_resident_id]
+        "户主身份证号", max_length=18, db_index=True, validators=[validate_resident_id]
     )
-    head_name = models.CharField("户主姓名", max_length=50)
+    head_name = models.CharField("户主姓名", max_length=50, validators=[validate_no_bidi])
     address = models.CharField("家庭住址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
@@ -37,6 +40,11 @@ class Household(models.Model):
         verbose_name = "户"
         verbose_name_plural = "户"
         ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "head_id_number"], name="household_unique_head_in_agency"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.head_name}户"
@@ -48,7 +56,7 @@ class Member(models.Model):
     household = models.ForeignKey(
         Household, verbose_name="户", on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_no_bidi])
     id_number = models.CharField(
         "身份证号", max_length=18, validators=[validate_resident_id], blank=True
     )

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from archive.masking import shown_id_number
+from archive.masking import mask_text, shown_id_number
 
 register = template.Library()
 
@@ -16,6 +16,12 @@ register = template.Library()
 def masked_id(value: str, user) -> str:
     """``{{ member.id_number|masked_id:request.user }}``: whole or masked, per permission."""
     return shown_id_number(user, value or "")
+
+
+@register.filter
+def masked_text(value, user) -> str:
+    """``{{ page.text|masked_text:request.user }}``: free text with every ID masked."""
+    return mask_text(value or "", user)
 
 
 @register.filter
@@ -121,4 +127,4 @@ def _render(value, user, key: str) -> SafeString:
         return format_html("{}", "—")
     if key in ID_KEYS:
         return format_html("{}", shown_id_number(user, str(value)))
-    return format_html("{}", value)
+    return format_html("{}", mask_text(str(value), user))

@@ -13,6 +13,7 @@ from django.utils.timezone import localtime
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
+from archive.masking import mask_text
 from archive.models import Agency, AuditEntry
 from archive.views.generic import ScopedDetailView, ScopedIndexView
 
@@ -89,9 +90,9 @@ def _actor(entry) -> str:
     return entry.actor_name or "（匿名）"
 
 
-def _object(entry) -> str:
+def _object(entry, user=None) -> str:
     kind = OBJECT_TYPE_NAMES.get(entry.object_type, entry.object_type)
-    ident = f" #{entry.object_id}" if entry.object_id else ""
+    ident = f" #{mask_text(entry.object_id, user)}" if entry.object_id else ""
     return f"{kind}{ident}" if kind or ident else "—"
 
 
@@ -104,14 +105,17 @@ class AuditEntryIndexView(ScopedIndexView):
 
     @cached_property
     def columns(self):
+        user = self.request.user
         return [
             self.title_column("id", "编号", accessor=lambda e: f"#{e.pk}", sort_key="id"),
             Column("timestamp", label="时间", accessor=_when, sort_key="timestamp"),
             Column("actor", label="操作人", accessor=_actor),
             Column("agency_code", label="所属机构", accessor="agency_code"),
             Column("action", label="操作", accessor="get_action_display"),
-            Column("object", label="对象", accessor=_object),
-            Column("object_repr", label="对象说明", accessor="object_repr"),
+            Column("object", label="对象", accessor=lambda e: _object(e, user)),
+            Column(
+                "object_repr", label="对象说明", accessor=lambda e: mask_text(e.object_repr, user)
+            ),
             Column("ip_address", label="来源地址", accessor="ip_address"),
         ]
 
@@ -130,17 +134,20 @@ class AuditEntryDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         entry = self.object
+        user = self.request.user
         context["rows"] = [
             ("时间", _when(entry)),
             ("操作人", _actor(entry)),
             ("所属机构", entry.agency_code or "—"),
             ("操作", entry.get_action_display()),
-            ("对象", _object(entry)),
-            ("对象说明", entry.object_repr or "—"),
+            ("对象", _object(entry, user)),
+            ("对象说明", mask_text(entry.object_repr, user) or "—"),
             ("来源地址", entry.ip_address or "—"),
             ("前一条哈希", entry.prev_hash),
             ("本条哈希", entry.entry_hash),
         ]
-        context["detail_json"] = json.dumps(entry.detail, ensure_ascii=False, indent=2)
+        context["detail_json"] = json.dumps(
+            mask_text(entry.detail, user), ensure_ascii=False, indent=2
+        )
         context["index_url"] = reverse("archive_auditentry:index")
         return context

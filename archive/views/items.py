@@ -6,6 +6,7 @@ import io
 import mimetypes
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,10 +16,11 @@ from wagtail.admin.ui.tables import Column, NumberColumn
 
 from archive import audit
 from archive.categories import Category
+from archive.masking import may_download_originals
 from archive.models import File, Item, Page
 from archive.scoping import can_see
 from archive.storage import open_blob
-from archive.views.access import audited_access, get_visible_or_deny
+from archive.views.access import audited_access, get_visible_or_deny, record_denied
 from archive.views.generic import ScopedDetailView, ScopedIndexView
 from archive.views.hooks import extra_buttons
 from archive.views.households import agencies_for, household_url
@@ -112,7 +114,7 @@ class ItemDetailView(ScopedDetailView):
             .filter(item=item)
             .order_by("role", "page_number", "pk"),
             pages=Page.objects.visible_to(user).filter(item=item).order_by("number"),
-            can_download=user.has_perm("archive.view_file"),
+            can_download=user.has_perm("archive.view_file") and may_download_originals(user, item),
             form=item.fields.get("form") or {},
             page_images=File.objects.visible_to(user)
             .filter(item=item, role__in=IMAGE_ROLES, media_type__startswith="image/")
@@ -209,6 +211,9 @@ def photo_preview(data: bytes) -> bytes:
 def download_file(request, pk):
     """Streams one stored file; scoped, and logged as a download."""
     file = get_visible_or_deny(request, File, pk)
+    if not may_download_originals(request.user, file.item):
+        record_denied(request, File, pk, reason="original_access")
+        raise PermissionDenied
     try:
         stream = open_blob(file.sha256)
     except (FileNotFoundError, OSError):

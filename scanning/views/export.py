@@ -2,7 +2,7 @@
 ``<档号>-001.jpg``… (scanning.export).
 
 The same permission as downloading a stored file (archive.view_file, on top of seeing the
-item); an item outside the user's jurisdiction answers 404 and the refusal is recorded. Every
+item, and the full-ID permission or a ``hedang_original_access`` grant); an item outside the user's jurisdiction answers 404 and the refusal is recorded. Every
 export is an ``export`` entry in the operation log, listing the files it gave out.
 """
 
@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import tempfile
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 
 from archive import audit
+from archive.masking import may_download_originals
 from archive.models import File, Item
-from archive.views.access import audited_access, get_visible_or_deny, require_permission
+from archive.views.access import (
+    audited_access,
+    get_visible_or_deny,
+    record_denied,
+    require_permission,
+)
 from scanning import export
 
 
@@ -22,6 +29,9 @@ from scanning import export
 def export_page_images(request, pk: int) -> FileResponse:
     item = get_visible_or_deny(request, Item, pk)
     require_permission(request, File, "view", pk)
+    if not may_download_originals(request.user, item):  # the pixels carry resident IDs
+        record_denied(request, Item, pk, reason="original_access")
+        raise PermissionDenied
     try:
         result = export.item_page_images(item)
     except export.ExportError as exc:

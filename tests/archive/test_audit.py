@@ -327,7 +327,7 @@ def test_update_fields_are_named_in_the_detail(make_household):
     household.save(update_fields=["phone"])
     entry = AuditEntry.objects.filter(object_type="archive.Household").latest("id")
     assert entry.action == "change"
-    assert entry.detail == {"fields": ["phone"]}
+    assert entry.detail == {"fields": ["phone"], "changes": {"phone": ["", "027-12345678"]}}
 
 
 def test_changes_without_a_request_have_no_actor(hubei):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.demo import login_lines, seed_demo
@@ -10,6 +11,13 @@ class Command(BaseCommand):
         parser.add_argument("--print-logins", action="store_true", help="只打印演示账号")
 
     def handle(self, *args, **options):
+        if not settings.HEDANG_DEMO:
+            if options["print_logins"]:
+                self.stdout.write("（非演示配置：没有演示账号）")
+                return
+            raise CommandError(
+                "演示数据只用于演示配置：生产配置（HEDANG_PRODUCTION=1）或 HEDANG_DEMO=0 时不建立"
+            )
         if options["print_logins"]:
             for line in login_lines():
                 self.stdout.write(line)

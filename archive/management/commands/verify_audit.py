@@ -20,7 +20,8 @@ class Command(BaseCommand):
                         "entries": report.entries,
                         "intact": report.intact,
                         "first_broken": report.first_broken,
-                    }
+                    },
+                    ensure_ascii=False,
                 )
             )
         elif report.intact:

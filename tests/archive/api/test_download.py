@@ -18,7 +18,8 @@ def item(make_household, make_item):
 
 def test_download_returns_identical_bytes_and_logs(client_for, item):
     stored = item.files.get()
-    client, user = client_for("420102", "监督检查")
+    # Originals need the full-ID permission (issue 12): an archivist, not an inspector.
+    client, user = client_for("420102", "档案管理员")
     listed = client.get(f"/api/v1/items/{item.archive_number}").json()["files"]
     url = listed[0]["url"]
     response = client.get(url, HTTP_ACCEPT="application/pdf")

@@ -11,7 +11,14 @@ from drf_spectacular.validation import validate_schema
 pytestmark = pytest.mark.django_db
 
 
-def test_schema_is_valid_openapi(anon):
+@pytest.fixture
+def member(client_for):
+    """The schema and docs are behind login (docs/security.md)."""
+    return client_for("420102", "档案管理员")[0]
+
+
+def test_schema_is_valid_openapi(member):
+    anon = member
     response = anon.get("/api/v1/schema")
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
@@ -36,8 +43,8 @@ def test_schema_is_valid_openapi(anon):
     assert json.loads(as_json.content)["info"]["title"] == schema["info"]["title"]
 
 
-def test_docs_page_uses_local_assets(anon):
-    response = anon.get("/api/v1/docs")
+def test_docs_page_uses_local_assets(member, anon):
+    response = member.get("/api/v1/docs")
     assert response.status_code == 200
     page = response.content.decode()
     assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page

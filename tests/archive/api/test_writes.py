@@ -95,7 +95,8 @@ def test_invalid_member_id_rolls_back_the_household(client_for):
 
 
 def test_duplicate_head_is_rejected(client_for, make_household):
-    existing = make_household("420105", "刘洋")  # another county: uniqueness is global
+    # Unique per agency; another county's household with this head is tests/security's case.
+    existing = make_household("420102", "刘洋")
     client, _ = client_for("420102")
     before = counts()
     response = client.post(

@@ -24,15 +24,26 @@ def scanned(filed_with):
 
 def test_item_page_has_the_button_for_filed_items(client, make_user, scanned, make_household):
     item, _ = scanned
-    client.force_login(make_user("420102", "信息管理"))
+    client.force_login(make_user("420102", "档案管理员"))
     url = reverse("scanning:export_page_images", args=(item.pk,))
     html = client.get(reverse("archive_item:detail", args=(item.pk,))).content.decode()
     assert "导出页图像" in html and url in html
 
 
+def test_page_images_need_the_full_id_permission(client, make_user, scanned):
+    """The pixels carry resident IDs (issue 12): 信息管理 sees no button and gets 403."""
+    item, _ = scanned
+    client.force_login(make_user("420102", "信息管理"))
+    html = client.get(reverse("archive_item:detail", args=(item.pk,))).content.decode()
+    assert "导出页图像" not in html
+    response = client.get(reverse("scanning:export_page_images", args=(item.pk,)))
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DENIED).exists()
+
+
 def test_zip_has_the_scans_named_by_archive_number(client, make_user, scanned):
     item, scans = scanned
-    user = make_user("420102", "信息管理")
+    user = make_user("420102", "档案管理员")
     client.force_login(user)
     response = client.get(reverse("scanning:export_page_images", args=(item.pk,)))
     assert response.status_code == 200
