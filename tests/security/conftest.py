@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import anon, client_for, denials  # noqa: F401
-from tests.platform.conftest import (  # noqa: F401
+from tests.archive.api.conftest import anon, client_for, denials  # noqa: F401
+from tests.push.conftest import (  # noqa: F401
     archive_keys,
     platform_client,
     platform_settings,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from archive.models import AuditEntry, Household, Item, PlatformReceipt
-from tests.platform import pki
-from tests.platform.conftest import person_id, post, push, report_meta
+from tests.push import pki
+from tests.push.conftest import person_id, post, push, report_meta
 
 pytestmark = pytest.mark.django_db
 

@@ -223,7 +223,7 @@ def test_ocr_temp_folders_of_dead_workers_are_swept(settings, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_rate_limit_is_atomic_under_threads(token_for, settings):
     """16 threads, 160 requests against 40/min: exactly 40 get through."""
-    from tests.platform.conftest import post
+    from tests.push.conftest import post
 
     settings.HEDANG_PUSH_RATE = "40/min"
     secret, _ = token_for("420102")
