@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "loans",
     "consistency",
     "accounts",
+    # The staff UI on top of all the others (dashboard, 统计, 档案盒, exports, 帮助); before
+    # wagtail.admin so that its templates override the admin's home page.
+    "staffui",
     "archive.users_app.HedangUsersAppConfig",
     "wagtail.snippets",
     # Not used for archive files, but the admin's base template reverses their admin API

@@ -1,0 +1,73 @@
+"""Registers the staff UI with Wagtail: the CMS parts hidden, one search entry, 帮助, 统计,
+档案盒 and the list exports.
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.search import SearchArea
+
+from staffui import cms, urls
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return not self.permission or request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_urls")
+def staffui_urls():
+    return [path("desk/", include(urls, namespace="staffui"))]
+
+
+@hooks.register("construct_main_menu")
+def hide_cms_menu_items(request, menu_items):
+    cms.keep_menu_items(menu_items, cms.MAIN_MENU_HIDDEN)
+
+
+@hooks.register("construct_settings_menu")
+def hide_cms_settings(request, menu_items):
+    cms.keep_menu_items(menu_items, cms.SETTINGS_MENU_HIDDEN)
+
+
+@hooks.register("construct_reports_menu")
+def hide_cms_reports(request, menu_items):
+    # Wagtail's page reports go; reports other apps register stay (the submenu shows when any).
+    cms.keep_menu_items(menu_items, cms.REPORTS_MENU_HIDDEN)
+
+
+@hooks.register("construct_homepage_summary_items", order=100)
+def hide_cms_summary(request, items):
+    cms.keep_by_class(items, cms.HOMEPAGE_SUMMARY_HIDDEN)
+
+
+@hooks.register("construct_homepage_panels", order=100)
+def hide_cms_panels(request, panels):
+    cms.keep_by_class(panels, cms.HOMEPAGE_PANELS_HIDDEN)
+
+
+class ArchiveSearchArea(SearchArea):
+    """The sidebar's search box searches the archive (检索), not Wagtail's pages."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("archive.view_item")
+
+
+@hooks.register("register_admin_search_area")
+def archive_search_area():
+    return ArchiveSearchArea(
+        "检索", reverse("hedang_search"), name="hedang-search", icon_name="search", order=-100
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def manual_menu_item():
+    return MenuItem(
+        "帮助", reverse("staffui:manual_index"), name="manual", icon_name="help", order=100000
+    )
