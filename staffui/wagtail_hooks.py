@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.search import SearchArea
 
-from staffui import cms, urls
+from staffui import cms, dashboard, urls
 
 
 class PermissionMenuItem(MenuItem):
@@ -50,6 +50,12 @@ def hide_cms_summary(request, items):
 @hooks.register("construct_homepage_panels", order=100)
 def hide_cms_panels(request, panels):
     cms.keep_by_class(panels, cms.HOMEPAGE_PANELS_HIDDEN)
+    panels.extend([dashboard.WorklistPanel(request), dashboard.FiguresPanel(request)])
+
+
+@hooks.register("hedang_worklist")
+def archive_worklist(request):
+    return dashboard.archive_worklist(request)
 
 
 class ArchiveSearchArea(SearchArea):
@@ -70,4 +76,16 @@ def archive_search_area():
 def manual_menu_item():
     return MenuItem(
         "帮助", reverse("staffui:manual_index"), name="manual", icon_name="help", order=100000
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def statistics_menu_item():
+    return PermissionMenuItem(
+        "统计",
+        reverse("staffui:statistics"),
+        name="statistics",
+        icon_name="table",
+        order=170,
+        permission="archive.view_item",
     )
