@@ -17,6 +17,7 @@ class StaffUIConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from staffui.cms import remove_cms_groups
+        from staffui.cms import remove_cms_groups, rename_permissions
 
         post_migrate.connect(remove_cms_groups, dispatch_uid="staffui_cms_groups")
+        post_migrate.connect(rename_permissions, dispatch_uid="staffui_permission_names")

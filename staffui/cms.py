@@ -52,3 +52,34 @@ def remove_cms_groups(sender=None, using: str = "default", **kwargs) -> None:
             logger.warning("组 %s 仍有用户，未删除", group.name)
             continue
         group.delete()
+
+
+# Django names its default permissions in English when their model is migrated.
+PERMISSION_VERBS = {"Can add ": "可新增", "Can change ": "可修改", "Can delete ": "可删除", "Can view ": "可查看"}
+PERMISSION_NAMES = {
+    "Can access Wagtail admin": "可访问管理后台",
+    "Can add group": "可新增组",
+    "Can change group": "可修改组",
+    "Can delete group": "可删除组",
+    "Can view group": "可查看组",
+}
+
+
+def chinese_permission_name(name: str) -> str:
+    if name in PERMISSION_NAMES:
+        return PERMISSION_NAMES[name]
+    for english, chinese in PERMISSION_VERBS.items():
+        if name.startswith(english):
+            return chinese + name[len(english) :]
+    return name
+
+
+def rename_permissions(sender=None, using: str = "default", **kwargs) -> None:
+    """Give the default permissions Chinese names (shown on the 组 and 用户 forms)."""
+    from django.contrib.auth.models import Permission
+
+    for permission in Permission.objects.using(using).filter(name__startswith="Can "):
+        name = chinese_permission_name(permission.name)
+        if name != permission.name:
+            permission.name = name
+            permission.save(update_fields=["name"])

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.search import SearchArea
@@ -89,3 +91,13 @@ def statistics_menu_item():
         order=170,
         permission="archive.view_item",
     )
+
+
+@hooks.register("insert_global_admin_js")
+def staffui_js():
+    return format_html('<script src="{}" defer></script>', static("staffui/admin.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def staffui_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("staffui/admin.css"))
