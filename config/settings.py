@@ -242,6 +242,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Chinese labels on the sign-in form (staffui.forms).
+WAGTAILADMIN_USER_LOGIN_FORM = "staffui.forms.LoginForm"
 
 # --- The archive's own rules (DOMAIN.md) ---------------------------------------------------
 # DA/T 22 档号. Fields: fonds, doc_class, year, retention, category_code, business_type, number.

@@ -55,7 +55,12 @@ def remove_cms_groups(sender=None, using: str = "default", **kwargs) -> None:
 
 
 # Django names its default permissions in English when their model is migrated.
-PERMISSION_VERBS = {"Can add ": "可新增", "Can change ": "可修改", "Can delete ": "可删除", "Can view ": "可查看"}
+PERMISSION_VERBS = {
+    "Can add ": "可新增",
+    "Can change ": "可修改",
+    "Can delete ": "可删除",
+    "Can view ": "可查看",
+}
 PERMISSION_NAMES = {
     "Can access Wagtail admin": "可访问管理后台",
     "Can add group": "可新增组",

@@ -101,3 +101,15 @@ def staffui_js():
 @hooks.register("insert_global_admin_css")
 def staffui_css():
     return format_html('<link rel="stylesheet" href="{}">', static("staffui/admin.css"))
+
+
+@hooks.register("register_admin_menu_item")
+def boxes_menu_item():
+    return PermissionMenuItem(
+        "档案盒",
+        reverse("staffui:box_index"),
+        name="boxes",
+        icon_name="folder",
+        order=158,
+        permission="archive.view_box",
+    )
