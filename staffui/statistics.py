@@ -105,13 +105,16 @@ def _scanning(user, stats: Statistics, today: dt.date) -> None:
 
 
 def _review_age(user, stats: Statistics) -> None:
+    from ingest.views.common import REVIEW_PERMISSION
+
     now = timezone.now()
     counts = [0] * (len(AGE_BUCKETS) + 1)
     for created in review.review_queue(user).values_list("created_at", flat=True):
         days = (now - created).total_seconds() / 86400
         slot = next((n for n, (lo, hi, _) in enumerate(AGE_BUCKETS) if lo <= days < hi), None)
         counts[len(AGE_BUCKETS) if slot is None else slot] += 1
-    url = reverse("ingest:review_queue")
+    # Drill-down to the queue only for those who may open it (inspectors see the figures).
+    url = reverse("ingest:review_queue") if user.has_perm(REVIEW_PERMISSION) else ""
     names = [label for _, _, label in AGE_BUCKETS] + [OVER]
     stats.review_age = [Bar(name, count, url) for name, count in zip(names, counts, strict=True)]
 

@@ -8,12 +8,14 @@ import re
 from html.parser import HTMLParser
 
 SIDEBAR = re.compile(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', re.S)
-SKIP_LINK = re.compile(r"logout|download|/pdf/|\.zip|\.xlsx|\.csv|format=|delete|export|/image/")
+SKIP_LINK = re.compile(
+    r"/admin/bulk/|logout|download|/pdf/|\.zip|\.xlsx|\.csv|format=|delete|export|/image/"
+)
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 # Abbreviations and names that are Chinese UI practice, keyboard keys, and the test users.
 ALLOWED_WORDS = set(
     """PDF CSV XLSX OCR API URL DPI dpi QR JSON SHA PNG JPEG TIFF JPG ZIP GB DA Esc Ctrl Alt
-    Shift JavaScript Hedang archivist inspector admin MD5 CA HTTPS""".split()
+    Shift JavaScript English Hedang archivist inspector admin MD5 CA HTTPS""".split()
 )
 # Data, not UI: hashes, paths, file names, media types, time-zone names (帐号 settings).
 DATA = re.compile(
@@ -32,9 +34,9 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag in ("script", "style", "svg"):
+        if tag in ("script", "style", "svg", "code"):  # <code>: commands and data, not UI
             self._skip += 1
-        if tag == "select" and a.get("name") == "current_time_zone":
+        if tag == "select" and (a.get("name") or "").endswith("current_time_zone"):
             self._tz += 1
         for name in ("placeholder", "title", "aria-label", "alt"):
             if a.get(name):
@@ -45,7 +47,7 @@ class _Text(HTMLParser):
             self.links.append(a["href"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "svg") and self._skip:
+        if tag in ("script", "style", "svg", "code") and self._skip:
             self._skip -= 1
         if tag == "select" and self._tz:
             self._tz -= 1
