@@ -63,6 +63,11 @@ PERMISSION_VERBS = {
 }
 PERMISSION_NAMES = {
     "Can access Wagtail admin": "可访问管理后台",
+    "Delete pages with children": "可删除含子页面的页面",
+    "Lock/unlock pages you've locked": "可锁定/解锁自己锁定的页面",
+    "Publish any page": "可发布任何页面",
+    "Unlock any page": "可解锁任何页面",
+    "Bulk delete pages with children": "可批量删除含子页面的页面",
     "Can add group": "可新增组",
     "Can change group": "可修改组",
     "Can delete group": "可删除组",
@@ -80,11 +85,19 @@ def chinese_permission_name(name: str) -> str:
 
 
 def rename_permissions(sender=None, using: str = "default", **kwargs) -> None:
-    """Give the default permissions Chinese names (shown on the 组 and 用户 forms)."""
+    """Give the permissions Chinese names (shown on the 组 form): the default ones are named
+    with the model's verbose name as translated into Chinese."""
     from django.contrib.auth.models import Permission
+    from django.utils import translation
 
-    for permission in Permission.objects.using(using).filter(name__startswith="Can "):
-        name = chinese_permission_name(permission.name)
-        if name != permission.name:
-            permission.name = name
-            permission.save(update_fields=["name"])
+    verbs = {"add": "可新增", "change": "可修改", "delete": "可删除", "view": "可查看"}
+    with translation.override("zh-hans"):
+        for permission in Permission.objects.using(using).select_related("content_type"):
+            name = chinese_permission_name(permission.name)
+            verb, _, model_name = permission.codename.partition("_")
+            model = permission.content_type.model_class()
+            if verb in verbs and model is not None and model_name == model._meta.model_name:
+                name = verbs[verb] + str(model._meta.verbose_name)
+            if name != permission.name:
+                permission.name = name[:255]
+                permission.save(update_fields=["name"])

@@ -24,6 +24,9 @@ DATA = re.compile(
 )
 
 
+VOID = {"input", "img", "br", "hr", "meta", "link", "source", "area", "col", "embed", "wbr"}
+
+
 class _Text(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -31,9 +34,17 @@ class _Text(HTMLParser):
         self.links: list[str] = []
         self._skip = 0
         self._tz = 0
+        self._hidden = 0
+        self._hidden_tag = ""
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if self._hidden:
+            self._hidden += tag == self._hidden_tag
+            return
+        if "hidden" in a and tag not in VOID:  # not shown (e.g. the CMS permission panels)
+            self._hidden, self._hidden_tag = 1, tag
+            return
         if tag in ("script", "style", "svg", "code"):  # <code>: commands and data, not UI
             self._skip += 1
         if tag == "select" and (a.get("name") or "").endswith("current_time_zone"):
@@ -47,13 +58,16 @@ class _Text(HTMLParser):
             self.links.append(a["href"])
 
     def handle_endtag(self, tag):
+        if self._hidden:
+            self._hidden -= tag == self._hidden_tag
+            return
         if tag in ("script", "style", "svg", "code") and self._skip:
             self._skip -= 1
         if tag == "select" and self._tz:
             self._tz -= 1
 
     def handle_data(self, data):
-        if not self._skip and not self._tz and data.strip():
+        if not self._hidden and not self._skip and not self._tz and data.strip():
             self.texts.append(data.strip())
 
 
