@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from archive import audit
 from archive.categories import Category
 from archive.models import Household, Item, Subtype
 from archive.views.access import AuditedAccessMixin, get_visible_or_deny, require_permission
 from ingest.review import usable_subtypes
 from scanning.coversheet import cover_sheets_pdf, missing_subtypes
+from scanning.views.printing import record_print_once
 
 
 def cover_sheet(request, pk: int):
@@ -34,11 +34,9 @@ def cover_sheet(request, pk: int):
         if not subtypes:
             raise Http404("该户的标准子类都已有件")
     data = cover_sheets_pdf((household, s) for s in subtypes)
-    audit.record(
-        audit.Action.PRINT,
-        household,
-        request=request,
-        detail={"cover_sheets": [s.code for s in subtypes]},
+    codes = [s.code for s in subtypes]
+    record_print_once(
+        request, household, {"form": "cover-sheets:" + ",".join(codes), "cover_sheets": codes}
     )
     response = HttpResponse(data, content_type="application/pdf")
     name = f"cover-{household.pk}-{subtypes[0].code if value else 'missing'}.pdf"
