@@ -30,6 +30,13 @@ PRINT_FORMS = (
 class BoxIndexView(AuditedAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "staffui/box_index.html"
     page_title = "档案盒"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "首页"},
+            {"url": "", "label": self.page_title},
+        ]
+
     header_icon = "folder"
     model = Box
 

@@ -5,6 +5,7 @@ Viewing the statistics writes a 查看 entry; the export writes an 导出 entry 
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -26,6 +27,13 @@ def _scope(user) -> str:
 class StatisticsView(AuditedAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "staffui/statistics.html"
     page_title = "统计"
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": "首页"},
+            {"url": "", "label": self.page_title},
+        ]
+
     header_icon = "table"
     model = Item
 
