@@ -113,6 +113,8 @@ def crawl(client, limit: int = 80) -> tuple[dict[str, set[str]], dict[str, int],
         parser = _Text()
         parser.feed(response.content.decode())
         words = english_words(parser.texts)
+        # Wagtail's online help (guide.wagtail.org, docs.wagtail.org) is English and outside.
+        words |= {link for link in parser.links if "wagtail.org" in link or "wagtail.io" in link}
         if words:
             english[url] = words
         if depth == 0:

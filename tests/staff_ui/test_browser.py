@@ -131,3 +131,34 @@ def test_manual_screenshots(transactional_db, live_server, seeded, browser_page)
         page.screenshot(path=str(MANUAL_IMG / name))
     page.goto(f"{base}/admin/desk/manual/boxes/")
     assert page.locator("[data-testid=manual-body] img").first.evaluate("i => i.naturalWidth") > 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_file_picker_and_wide_forms_in_an_english_browser(
+    transactional_db, live_server, seeded, browser_page
+):
+    """An English Chromium still says 选择文件, and a wide extracted form scrolls in its box."""
+    from archive.models import Item
+
+    item = seeded.filed[1]
+    wide = [{f"col{n}": "很长的内容" * 3 for n in range(14)} for _ in range(3)]
+    Item.objects.filter(pk=item.pk).update(
+        fields={"form": {"template": "home_visit", "fields": {"members": wide}}}
+    )
+    page = browser_page.context.browser.new_page(
+        viewport={"width": 1280, "height": 900}, locale="en-US"
+    )
+    base = live_server.url
+    _login(page, base, "archivist")
+    page.goto(f"{base}/admin/ingest/upload/")
+    picker = page.locator(".hd-file__button").first
+    assert picker.inner_text().startswith("选择文件")
+    assert page.locator(".hd-file__names").first.inner_text() == "未选择文件"
+    assert "Choose" not in page.locator("main").inner_text()
+    page.screenshot(path=str(SHOTS / "english-browser-upload.png"))
+    page.goto(f"{base}/admin/items/{item.pk}/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.screenshot(path=str(SHOTS / "wide-form.png"), full_page=True)
+    assert overflow <= 1, overflow
