@@ -51,7 +51,12 @@ class StatisticsView(AuditedAccessMixin, WagtailAdminTemplateMixin, TemplateView
             )
         audit.record(audit.Action.VIEW, request=request, object_type="统计", object_repr="统计")
         context = self.get_context_data(**kwargs)
-        context.update(stats=stats, scope=_scope(request.user), charts=self._charts(stats))
+        context.update(
+            stats=stats,
+            scope=_scope(request.user),
+            charts=self._charts(stats),
+            backlog_total=sum(bar.value for bar in stats.ocr_backlog),
+        )
         return self.render_to_response(context)
 
     def _charts(self, stats) -> list[tuple[str, str, str]]:
