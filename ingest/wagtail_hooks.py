@@ -104,7 +104,7 @@ def ingest_worklist(request) -> list[dict]:
             {
                 "label": "需处理的采集批次",
                 "count": figures["batches"],
-                "url": reverse("ingest:review_queue") + "#attention",
+                "url": reverse("ingest:review_queue") + "#attention-section",
                 "oldest": figures["oldest"],
             }
         )
