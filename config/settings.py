@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "loans",
     "consistency",
     "accounts",
+    # The staff UI on top of all the others (dashboard, 统计, 档案盒, exports, 帮助); before
+    # wagtail.admin so that its templates override the admin's home page.
+    "staffui",
     "archive.users_app.HedangUsersAppConfig",
     "wagtail.snippets",
     # Not used for archive files, but the admin's base template reverses their admin API
@@ -269,6 +272,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Chinese labels on the sign-in form (staffui.forms).
+WAGTAILADMIN_USER_LOGIN_FORM = "staffui.forms.LoginForm"
 
 # --- The archive's own rules (docs/domain.md) -----------------------------------------------
 # DA/T 22 档号. Fields: fonds, doc_class, year, retention, category_code, business_type, number.

@@ -7,6 +7,7 @@ Menu: 采集上传 and 采集批次 (archive.add_item), 待确认 (archive.chang
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Count
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -95,3 +96,39 @@ def forget_destroyed_items(item_ids: list[int]) -> None:
             continue
         FormResult.objects.filter(document=document).delete()
         Document.objects.filter(pk=document.pk).update(page_texts=[], page_quality={})
+
+
+@hooks.register("hedang_worklist")
+def ingest_worklist(request) -> list[dict]:
+    """What ingest has waiting for this user: the review queue (with its oldest item) and the
+    batches with documents that need attention (failed OCR, unreadable files…)."""
+    from django.db.models import Min
+
+    from ingest import review
+
+    user = request.user
+    work = []
+    if user.has_perm(REVIEW_PERMISSION):
+        queue = review.review_queue(user).aggregate(count=Count("pk"), oldest=Min("created_at"))
+        work.append(
+            {
+                "label": "待确认的件",
+                "count": queue["count"],
+                "url": reverse("ingest:review_queue"),
+                "oldest": queue["oldest"],
+            }
+        )
+    if user.has_perm(INGEST_PERMISSION):
+        attention = review.attention_documents(user)
+        figures = attention.aggregate(
+            batches=Count("batch", distinct=True), oldest=Min("updated_at")
+        )
+        work.append(
+            {
+                "label": "需处理的采集批次",
+                "count": figures["batches"],
+                "url": reverse("ingest:review_queue") + "#attention-section",
+                "oldest": figures["oldest"],
+            }
+        )
+    return work

@@ -14,6 +14,11 @@ app_name = "scanning"
 
 urlpatterns = [
     path("households/<int:pk>/cover-sheet/", cover_sheets.cover_sheet, name="cover_sheet"),
+    path(
+        "households/<int:pk>/cover-sheets/",
+        cover_sheets.CoverSheetChoiceView.as_view(),
+        name="cover_sheet_choice",
+    ),
     path("print/", printing.PrintIndexView.as_view(), name="print_index"),
     path("print/<slug:kind>/<int:pk>/", printing.PrintPreviewView.as_view(), name="print_preview"),
     path("print/<slug:kind>/<int:pk>/pdf/", printing.print_pdf, name="print_pdf"),

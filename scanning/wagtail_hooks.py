@@ -59,6 +59,8 @@ def household_buttons(request, household):
     if request.user.has_perm("archive.add_item"):
         url = reverse("scanning:cover_sheet", args=(household.pk,))
         buttons.append(HeaderButton("打印缺件分隔页", url=url, icon_name="download"))
+        url = reverse("scanning:cover_sheet_choice", args=(household.pk,))
+        buttons.append(HeaderButton("打印单个子类分隔页", url=url, icon_name="doc-full"))
     return buttons
 
 

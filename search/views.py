@@ -46,17 +46,22 @@ class SearchParams:
         return self.filters.get("year")
 
 
+# The Chinese name of each integer parameter, for the error message the user reads.
+PARAM_LABELS = {"year": "形成年度", "p": "页码", "page": "页码", "limit": "每页条数"}
+
+
 def int_param(params, name: str, low: int, high: int | None = None) -> int | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
+    label = PARAM_LABELS.get(name, name)
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidParameter(name, "invalid", f"{name} 应为整数") from None
+        raise InvalidParameter(name, "invalid", f"{label}应为整数") from None
     if value < low or (high is not None and value > high):
         bound = f"{low}–{high}" if high is not None else f"不小于 {low}"
-        raise InvalidParameter(name, "out_of_range", f"{name} 超出范围（{bound}）")
+        raise InvalidParameter(name, "out_of_range", f"{label}超出范围（{bound}）")
     return value
 
 

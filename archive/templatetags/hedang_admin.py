@@ -77,7 +77,43 @@ FIELD_LABELS = {
     "rows": "行",
     "date": "日期",
     "total": "合计",
+    "obligor_assets": "义务人财产",
+    "total_income": "总（纯）收入评估",
+    "per_capita_income": "年人均纯收入评估",
+    "number": "报告编号",
+    "entrusting_unit": "委托单位",
+    "agency": "核对机构",
+    "contact": "联系人",
+    "contact_phone": "联系电话",
+    "persons": "人数",
+    "seq": "序号",
+    "city": "市（州）",
+    "county": "县（市、区）",
+    "town": "乡镇（街道）",
+    "operator": "经办人",
+    "operator_phone": "经办人电话",
+    "section": "部分",
+    "caption": "标题",
+    "blocks": "分项",
+    "values": "评估",
 }
+# The form templates (ingest/form_templates/*.json) by their Chinese titles.
+FORM_TEMPLATE_NAMES = {
+    "home_visit": "入户核查表",
+    "report": "核对报告",
+    "commission": "核对委托书",
+    "review_application": "复核申请书",
+}
+
+
+@register.filter
+def form_template_name(value) -> str:
+    """``home_visit`` → 入户核查表 (the raw name when unknown)."""
+    if not value:
+        return "—"
+    return FORM_TEMPLATE_NAMES.get(value, value)
+
+
 ID_KEYS = {"id_number", "head_id"}
 
 

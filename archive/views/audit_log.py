@@ -6,6 +6,7 @@ import json
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -90,10 +91,34 @@ def _actor(entry) -> str:
     return entry.actor_name or "（匿名）"
 
 
+def _type_name(object_type: str) -> str:
+    """The Chinese name of a logged object type: ours first, else the model's verbose name
+    (``ingest.Batch`` → 采集批次), else the label as written (a non-model target like 统计)."""
+    if object_type in OBJECT_TYPE_NAMES:
+        return OBJECT_TYPE_NAMES[object_type]
+    if "." in object_type:
+        try:
+            return str(apps.get_model(object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            pass
+    return object_type
+
+
 def _object(entry, user=None) -> str:
-    kind = OBJECT_TYPE_NAMES.get(entry.object_type, entry.object_type)
+    kind = _type_name(entry.object_type)
     ident = f" #{mask_text(entry.object_id, user)}" if entry.object_id else ""
     return f"{kind}{ident}" if kind or ident else "—"
+
+
+def agency_names() -> dict[str, str]:
+    return dict(Agency.objects.values_list("region_code", "name"))
+
+
+def _agency(entry, names: dict[str, str]) -> str:
+    """The actor's agency by name (the log keeps its region code)."""
+    if not entry.agency_code:
+        return "—"
+    return names.get(entry.agency_code, entry.agency_code)
 
 
 class AuditEntryIndexView(ScopedIndexView):
@@ -106,11 +131,12 @@ class AuditEntryIndexView(ScopedIndexView):
     @cached_property
     def columns(self):
         user = self.request.user
+        names = agency_names()  # once per list, not per row
         return [
             self.title_column("id", "编号", accessor=lambda e: f"#{e.pk}", sort_key="id"),
             Column("timestamp", label="时间", accessor=_when, sort_key="timestamp"),
             Column("actor", label="操作人", accessor=_actor),
-            Column("agency_code", label="所属机构", accessor="agency_code"),
+            Column("agency_code", label="所属机构", accessor=lambda e: _agency(e, names)),
             Column("action", label="操作", accessor="get_action_display"),
             Column("object", label="对象", accessor=lambda e: _object(e, user)),
             Column(
@@ -138,7 +164,12 @@ class AuditEntryDetailView(ScopedDetailView):
         context["rows"] = [
             ("时间", _when(entry)),
             ("操作人", _actor(entry)),
-            ("所属机构", entry.agency_code or "—"),
+            (
+                "所属机构",
+                f"{_agency(entry, agency_names())}（{entry.agency_code}）"
+                if entry.agency_code
+                else "—",
+            ),
             ("操作", entry.get_action_display()),
             ("对象", _object(entry, user)),
             ("对象说明", mask_text(entry.object_repr, user) or "—"),

@@ -17,7 +17,7 @@ from wagtail.admin.ui.tables import Column, NumberColumn
 from archive import audit
 from archive.categories import Category
 from archive.masking import may_download_originals
-from archive.models import File, Item, Page
+from archive.models import File, Item, Page, Subtype
 from archive.scoping import can_see
 from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny, record_denied
@@ -32,11 +32,14 @@ class ItemFilterSet(WagtailFilterSet):
     agency = django_filters.ModelChoiceFilter(
         label="核对机构", queryset=agencies_for, empty_label="全部"
     )
+    subtype = django_filters.ModelChoiceFilter(
+        label="子类", queryset=Subtype.objects.order_by("category", "order"), empty_label="全部"
+    )
     year = django_filters.NumberFilter(label="形成年度")
 
     class Meta:
         model = Item
-        fields = ["category", "status", "agency", "year"]
+        fields = ["category", "subtype", "status", "agency", "year"]
 
 
 def item_url(item) -> str:

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET
 from archive import audit
 from archive.categories import Category
 from archive.masking import shown_id_number
-from archive.models import File, Household, Item, Page
+from archive.models import File, Item, Page
 from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny, record_denied
 from archive.views.hooks import extra_buttons
-from ingest import review
+from ingest import review, review_actions
 from ingest.forms import ReviewForm, record_denied_household
 from ingest.views.common import INGEST_PERMISSION, REVIEW_PERMISSION, IngestView
 
@@ -70,12 +70,8 @@ class ReviewItemView(IngestView):
 
     def load(self, request, pk):
         self.item = get_visible_or_deny(request, Item, pk, action="change")
-        user = request.user
-        ids = [int(c) for c in (self.item.fields or {}).get("candidates", []) if str(c).isdigit()]
-        if self.item.household_id and self.item.household_id not in ids:
-            ids.insert(0, self.item.household_id)
-        visible = Household.objects.visible_to(user).select_related("agency").in_bulk(ids)
-        self.candidates = [visible[i] for i in ids if i in visible]
+        # Recomputed on every visit: a household entered since the item arrived is suggested.
+        self.candidates = review_actions.current_candidates(request.user, self.item)
 
     def get_form(self, data=None):
         return ReviewForm(data, user=self.request.user, item=self.item, candidates=self.candidates)
@@ -94,6 +90,9 @@ class ReviewItemView(IngestView):
         if self.item.status != Item.Status.REVIEW:
             messages.warning(request, f"该件已{self.item.get_status_display()}，无需再确认。")
             return self._next()
+        action = request.POST.get("action", "accept")
+        if action in ("create_household", "reject"):
+            return self._shortcut(request, action)
         if form.is_valid():
             try:
                 item = review.accept(
@@ -110,6 +109,37 @@ class ReviewItemView(IngestView):
                 return self._next()
         record_denied_household(request, form, item=self.item.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _shortcut(self, request, action: str):
+        """新建户并归档, or 退回 with a reason; a refusal re-renders the page with the reason."""
+        user, post = request.user, request.POST
+        try:
+            if action == "reject":
+                review_actions.reject(self.item, reason=post.get("reason", ""), user=user)
+                messages.success(request, f"已退回：{self.item.title}（原件保留，状态改为需处理）")
+            else:
+                subtype = (
+                    review.usable_subtypes(self.item.agency)
+                    .filter(pk=post.get("new_subtype") or 0)
+                    .first()
+                )
+                if subtype is None:
+                    raise review.ReviewError("请选择子类")
+                item = review_actions.create_household_and_accept(
+                    self.item,
+                    head_id_number=post.get("new_head_id", ""),
+                    head_name=post.get("new_head_name", ""),
+                    subtype=subtype,
+                    user=user,
+                )
+                messages.success(
+                    request, f"已新建{item.household}并归档：{item.archive_number}　{item.title}"
+                )
+        except review.ReviewError as exc:
+            context = self.get_context_data(form=self.get_form())
+            context["shortcut_error"] = (action, str(exc))
+            return self.render_to_response(context, status=400)
+        return self._next()
 
     def _next(self):
         following = next_in_queue(self.request.user, after=self.item)
@@ -150,10 +180,34 @@ class ReviewItemView(IngestView):
             source=(item.fields or {}).get("source") or {},
             documents=item.ingest_documents.select_related("batch").order_by("pk"),
             queue_position=_position(user, item),
+            new_households=_new_households(user, item, found),
+            subtypes_by_category=_subtypes_by_category(item),
             # Other apps' actions on this item (scanning: 确认拆分 of a stack); ingest names none.
             review_buttons=extra_buttons("hedang_review_item_buttons", self.request, item),
         )
         return context
+
+
+def _new_households(user, item, found) -> list[dict]:
+    """The resident IDs on the item that have no household yet, to make one from (archivists)."""
+    if not user.has_perm("archive.add_household"):
+        return []
+    names = found.get("names") or []
+    return [
+        {
+            "id_number": number,
+            "shown": shown_id_number(user, number),
+            "name": names[0] if names else "",
+        }
+        for number in review_actions.unknown_resident_ids(item)
+    ]
+
+
+def _subtypes_by_category(item) -> list[tuple[str, list]]:
+    subtypes = list(review.usable_subtypes(item.agency).order_by("category", "order", "pk"))
+    return [
+        (label, [s for s in subtypes if s.category == value]) for value, label in Category.choices
+    ]
 
 
 def _position(user, item) -> tuple[int, int]:

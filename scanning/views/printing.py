@@ -7,6 +7,7 @@ household's or box's items are limited to the user's scope as well.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -15,13 +16,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from archive import audit
 from archive.masking import shown_id_number
-from archive.models import Box, Household, Item
+from archive.models import AuditEntry, Box, Household, Item
 from archive.views.access import (
     AuditedAccessMixin,
     audited_access,
@@ -104,18 +106,33 @@ def print_pdf(request, kind: str, pk: int):
     form = _form_or_404(request, kind)
     obj = _target(request, form, pk)
     data = form.build(request, obj)
-    audit.record(
-        audit.Action.PRINT,
-        obj,
-        request=request,
-        detail={"form": kind, "label": form.label, "bytes": len(data)},
-    )
+    record_print_once(request, obj, {"form": kind, "label": form.label, "bytes": len(data)})
     filename = f"{form.label}-{obj}.pdf"
     disposition = "attachment" if request.GET.get("download") else "inline"
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
+
+
+# The browser's PDF viewer fetches the same PDF several times (the preview frame, its print
+# button, 在新窗口打开, 下载): within this many seconds it is one print, and one entry.
+PRINT_WINDOW_SECONDS = 120
+
+
+def record_print_once(request, obj, detail: dict) -> None:
+    """One 打印 entry per user, object and form within PRINT_WINDOW_SECONDS."""
+    since = timezone.now() - dt.timedelta(seconds=PRINT_WINDOW_SECONDS)
+    recent = AuditEntry.objects.filter(
+        action=audit.Action.PRINT,
+        actor_name=request.user.username,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        timestamp__gte=since,
+    )
+    if any(entry.detail.get("form") == detail.get("form") for entry in recent[:20]):
+        return
+    audit.record(audit.Action.PRINT, obj, request=request, detail=detail)
 
 
 def pdf_url(kind: str, pk: int) -> str:
