@@ -52,11 +52,13 @@ def key_of(kind: str, item_id: int, paper_id: int | None, *parts) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _keep(run: CheckRun, kind: str, item: Item, paper: Item | None, **values) -> Discrepancy:
+def _keep(
+    run: CheckRun, kind: str, item: Item, paper_item: Item | None, **values
+) -> Discrepancy:
     key = key_of(
         kind,
         item.pk,
-        paper.pk if paper else None,
+        paper_item.pk if paper_item else None,
         values.get("field", ""),
         values.get("electronic", ""),
         values.get("paper", ""),
@@ -66,7 +68,7 @@ def _keep(run: CheckRun, kind: str, item: Item, paper: Item | None, **values) ->
         row = Discrepancy.objects.select_for_update().filter(key=key).first()
         if row is None:
             row = Discrepancy.objects.create(
-                key=key, kind=kind, item=item, paper_item=paper, run=run, **values
+                key=key, kind=kind, item=item, paper_item=paper_item, run=run, **values
             )
             audit.record(
                 audit.Action.CHECK,

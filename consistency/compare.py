@@ -185,21 +185,61 @@ def _judge(kind, e_value, p_value, ps, pe, p_where, paper: PaperSide) -> Differe
         diff.raised = False
         diff.detail = {"why": "纸质相应位置未识别出文字"}
         return diff
-    second, second_conf = reread(image, box, kind in NUMERIC)
-    second = _fix(kind, second)
-    diff.detail = {"first_read": p_value, "second_read": second, "ocr_confidence": conf}
+    reads = [(_fix(kind, t), c) for t, c in reread(image, box, kind in NUMERIC)]
     p_fixed = _fix(kind, p_value)
-    if e_value in second or p_fixed not in second:
-        diff.raised = False  # the second reading agrees with the electronic value, or not
-        return diff  # with the first one: the engine is unsure, which is not a mismatch
-    diff.confidence = round(min(conf, second_conf) / 100, 2)
+    diff.detail = {
+        "first_read": p_value,
+        "other_reads": [t for t, _ in reads],
+        "ocr_confidence": conf,
+    }
+    confirmed = _confirmed(e_value, p_fixed, [t for t, _ in reads])
+    if confirmed is None:
+        diff.raised = False  # a reading agrees with the electronic value, or the readings
+        return diff  # disagree among themselves: the engine is unsure, not a mismatch
+    diff.paper = confirmed
+    diff.confidence = round(min([conf, *(c for _, c in reads)]) / 100, 2) or 0.01
     if kind == "id_number":
         from archive.identifiers import resident_id_check_char
 
-        ok = len(p_fixed) == 18 and resident_id_check_char(p_fixed[:17]) == p_fixed[17]
+        ok = len(confirmed) == 18 and resident_id_check_char(confirmed[:17]) == confirmed[17]
         diff.detail["paper_check_digit_valid"] = ok
     diff.snippet = snippet_png(image, box)
     return diff
+
+
+def _window(read: str, length: int, like: str) -> str | None:
+    """The stretch of ``read`` of ``length`` characters closest to ``like``."""
+    if len(read) < length:
+        return None
+    best = min(
+        (read[k : k + length] for k in range(len(read) - length + 1)),
+        key=lambda w: sum(a != b for a, b in zip(w, like, strict=True)),
+    )
+    return best
+
+
+def _confirmed(e_value: str, first: str, others: list[str]) -> str | None:
+    """What the paper says, when every reading says it; None when any reading has the
+    electronic value or the readings do not agree where they differ from it.
+
+    Of the same length, position by position: a character counts as different when every
+    reading has the same character there and it is not the electronic one; the others keep
+    the electronic character (a misread neighbour does not spoil a real change)."""
+    if any(e_value in r for r in others):
+        return None
+    if len(first) != len(e_value):
+        return first if all(first in r for r in others) else None
+    windows = [_window(r, len(e_value), first) for r in others]
+    if any(w is None for w in windows):
+        return None
+    out, changed = [], False
+    for i, (e_char, p_char) in enumerate(zip(e_value, first, strict=True)):
+        if p_char != e_char and all(w[i] == p_char for w in windows):
+            out.append(p_char)
+            changed = True
+        else:
+            out.append(e_char)
+    return "".join(out) if changed else None
 
 
 def _context(e_text: str, spans: list[Span], span: Span) -> str:

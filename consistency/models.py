@@ -179,7 +179,8 @@ class PaperReadingCache(models.Model):
 
 
 class FixityRun(models.Model):
-    """A re-hash of every stored object; resumable from ``cursor`` (the last File id done)."""
+    """A re-hash of every stored object, in sha256 order; resumable from ``cursor`` (the last
+object done), so an interrupted run goes on where it stopped."""
 
     class Status(models.TextChoices):
         RUNNING = "running", "进行中"
@@ -195,7 +196,7 @@ class FixityRun(models.Model):
     checked = models.PositiveIntegerField("已校验", default=0)
     failed = models.PositiveIntegerField("不符", default=0)
     bytes_read = models.PositiveBigIntegerField("读取字节", default=0)
-    cursor = models.PositiveBigIntegerField("进度位置（文件记录 id）", default=0)
+    cursor = models.CharField("进度位置（已校验到的 SHA-256）", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "存储校验"

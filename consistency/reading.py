@@ -19,7 +19,6 @@ from PIL import Image, ImageOps
 
 LANG = "chi_sim"
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-DIGIT_WHITELIST = "0123456789Xx.,第号年月日abcdefghfst"
 
 
 def normalise(text: str) -> str:
@@ -99,21 +98,26 @@ def crop(image: Image.Image, box: tuple[int, int, int, int], pad: int = 24) -> I
     )
 
 
-def reread(image: Image.Image, box: tuple[int, int, int, int], digits: bool) -> tuple[str, float]:
-    """A second reading of one region, enlarged twice, as one line: ``(text, confidence)``."""
-    region = ImageOps.grayscale(crop(image, box, pad=12))
-    region = region.resize((region.width * 2, region.height * 2), Image.LANCZOS)
+def reread(image: Image.Image, box: tuple[int, int, int, int], digits: bool) -> list[tuple[str, float]]:
+    """Second and third readings of one region, as one line each: enlarged twice, and
+    binarised at its own size. ``[(text, confidence)]``."""
     dpi = round((image.info.get("dpi") or (300, 300))[0]) or 300
-    region.info["dpi"] = (dpi * 2, dpi * 2)
-    data = _tesseract(region, 7)
-    words = [
-        (normalise(t), float(c))
-        for t, c in zip(data["text"], data["conf"], strict=False)
-        if normalise(t) and float(c) >= 0
-    ]
-    if not words:
-        return "", 0.0
-    return "".join(t for t, _ in words), min(c for _, c in words)
+    region = ImageOps.grayscale(crop(image, box, pad=30))
+    big = region.resize((region.width * 2, region.height * 2), Image.LANCZOS)
+    big.info["dpi"] = (dpi * 2, dpi * 2)
+    bw = region.point(lambda v: 255 if v > 150 else 0)
+    bw.info["dpi"] = (dpi, dpi)
+    out = []
+    for candidate in (big, bw):
+        data = _tesseract(candidate, 7)
+        words = [
+            (normalise(t), float(c))
+            for t, c in zip(data["text"], data["conf"], strict=False)
+            if normalise(t) and float(c) >= 0
+        ]
+        text = "".join(t for t, _ in words)
+        out.append((text, min((c for _, c in words), default=0.0)))
+    return out
 
 
 def snippet_png(image: Image.Image, box: tuple[int, int, int, int]) -> bytes:
