@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HEDANG_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -204,6 +205,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"ingest.tasks.ocr_document": {"queue": "ocr"}}
 CELERY_BEAT_SCHEDULE = {
     "ingest-recover-stalled": {"task": "ingest.tasks.recover_stalled", "schedule": 60.0},
+    # Paper against electronic every night; fixity in slices of 4 minutes every 5 (resumable).
+    "consistency-nightly-check": {
+        "task": "consistency.tasks.nightly_check",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "consistency-fixity-slice": {"task": "consistency.tasks.fixity_slice", "schedule": 300.0},
 }
 
 # --- API ----------------------------------------------------------------------------------
