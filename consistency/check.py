@@ -52,9 +52,7 @@ def key_of(kind: str, item_id: int, paper_id: int | None, *parts) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _keep(
-    run: CheckRun, kind: str, item: Item, paper_item: Item | None, **values
-) -> Discrepancy:
+def _keep(run: CheckRun, kind: str, item: Item, paper_item: Item | None, **values) -> Discrepancy:
     key = key_of(
         kind,
         item.pk,

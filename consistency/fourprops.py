@@ -45,17 +45,29 @@ def item_report(item: Item) -> dict:
             (sig.get("valid") if sig.get("present") else None),
             (sig.get("signer") or "") if sig else "无签名信息（扫描件）",
         ),
-        _check("元数据与内容一致（纸电比对）", open_content == 0, f"待处理不一致 {open_content} 处"),
+        _check(
+            "元数据与内容一致（纸电比对）", open_content == 0, f"待处理不一致 {open_content} 处"
+        ),
         _check("档号已赋予", bool(item.archive_number), item.archive_number or "未归档"),
     ]
     pages = item.pages.count()
-    gap = Discrepancy.objects.filter(
-        kind=Discrepancy.Kind.NUMBER_GAP, item__class_key=item.class_key, status="open"
-    ).exists() if item.class_key else False
+    gap = (
+        Discrepancy.objects.filter(
+            kind=Discrepancy.Kind.NUMBER_GAP, item__class_key=item.class_key, status="open"
+        ).exists()
+        if item.class_key
+        else False
+    )
     integrity = [
         _check("有原件", bool(originals), f"{len(originals)} 个"),
-        _check("页数与目录相符", pages == item.page_count, f"目录 {item.page_count} 页，页记录 {pages} 页"),
-        _check("存储哈希校验通过", not failing, f"{len(failing)} 个对象不符" if failing else "全部相符"),
+        _check(
+            "页数与目录相符",
+            pages == item.page_count,
+            f"目录 {item.page_count} 页，页记录 {pages} 页",
+        ),
+        _check(
+            "存储哈希校验通过", not failing, f"{len(failing)} 个对象不符" if failing else "全部相符"
+        ),
         _check("件号连续", not gap, item.class_key or ""),
     ]
     formats = sorted({f.media_type for f in files})
@@ -72,7 +84,11 @@ def item_report(item: Item) -> dict:
     out = {"item": item.archive_number or str(item), "title": item.title}
     for key, label in PROPERTIES:
         checks = locals()[key]
-        out[key] = {"label": label, "checks": checks, "ok": all(c["ok"] is not False for c in checks)}
+        out[key] = {
+            "label": label,
+            "checks": checks,
+            "ok": all(c["ok"] is not False for c in checks),
+        }
     return out
 
 
@@ -109,7 +125,11 @@ def _opens(originals: list[File]) -> bool | None:
 
 
 def _pdfa(item: Item, files: list[File]) -> bool | None:
-    pdfs = [f for f in files if f.media_type == "application/pdf" and f.role in ("access", "signed", "original")]
+    pdfs = [
+        f
+        for f in files
+        if f.media_type == "application/pdf" and f.role in ("access", "signed", "original")
+    ]
     if not pdfs:
         return None
     import pikepdf

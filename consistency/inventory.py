@@ -67,8 +67,9 @@ def reconcile(items, paired_ids: set[int]) -> Iterator[Finding]:
                 Q(page_number__isnull=True) | Q(page_number__gt=item.page_count)
             )
             for f in stray:
-                yield Finding(Kind.NO_ENTRY, item, "page_image", page=f.page_number,
-                              electronic=f.sha256[:16])
+                yield Finding(
+                    Kind.NO_ENTRY, item, "page_image", page=f.page_number, electronic=f.sha256[:16]
+                )
     printed = PrintTask.objects.filter(
         item__in=filed, status=PrintTask.Status.PRINTED
     ).select_related("item")

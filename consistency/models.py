@@ -177,10 +177,13 @@ class PaperReadingCache(models.Model):
         verbose_name = "纸质页识别缓存"
         verbose_name_plural = "纸质页识别缓存"
 
+    def __str__(self) -> str:
+        return self.image_sha256[:16]
+
 
 class FixityRun(models.Model):
     """A re-hash of every stored object, in sha256 order; resumable from ``cursor`` (the last
-object done), so an interrupted run goes on where it stopped."""
+    object done), so an interrupted run goes on where it stopped."""
 
     class Status(models.TextChoices):
         RUNNING = "running", "进行中"

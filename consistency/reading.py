@@ -94,11 +94,18 @@ def read_page(image: Image.Image, number: int) -> PageReading:
 def crop(image: Image.Image, box: tuple[int, int, int, int], pad: int = 24) -> Image.Image:
     x0, y0, x1, y1 = box
     return image.crop(
-        (max(0, x0 - pad), max(0, y0 - pad), min(image.width, x1 + pad), min(image.height, y1 + pad))
+        (
+            max(0, x0 - pad),
+            max(0, y0 - pad),
+            min(image.width, x1 + pad),
+            min(image.height, y1 + pad),
+        )
     )
 
 
-def reread(image: Image.Image, box: tuple[int, int, int, int], digits: bool) -> list[tuple[str, float]]:
+def reread(
+    image: Image.Image, box: tuple[int, int, int, int], digits: bool
+) -> list[tuple[str, float]]:
     """Second and third readings of one region, as one line each: enlarged twice, and
     binarised at its own size. ``[(text, confidence)]``."""
     dpi = round((image.info.get("dpi") or (300, 300))[0]) or 300

@@ -131,7 +131,9 @@ def _correct_member(item: Item, d: Discrepancy) -> int | None:
     """The household member whose ID or name the corrected field is, corrected as well."""
     if not item.household_id or d.field not in ("id_number", "name"):
         return None
-    member = Member.objects.filter(household_id=item.household_id, **{d.field: d.electronic}).first()
+    member = Member.objects.filter(
+        household_id=item.household_id, **{d.field: d.electronic}
+    ).first()
     if member is None:
         return None
     setattr(member, d.field, d.paper)

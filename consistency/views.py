@@ -81,7 +81,9 @@ def discrepancy_resolve(request, pk: int):
     if not request.user.has_perm(RESOLVE_PERM):
         raise PermissionDenied
     try:
-        resolve(d, request.POST.get("decision", ""), request.POST.get("note", ""), request.user, request)
+        resolve(
+            d, request.POST.get("decision", ""), request.POST.get("note", ""), request.user, request
+        )
     except ResolutionError as exc:
         messages.error(request, exc.message)
     else:
@@ -95,8 +97,11 @@ def fixity_status(request):
     runs = list(FixityRun.objects.all()[:10])
     alarms = list(fixity.open_alarms()[:100])
     audit.record(
-        audit.Action.VIEW, request=request, object_type="consistency.FixityRun",
-        object_repr="存储校验", detail={"alarms": len(alarms)},
+        audit.Action.VIEW,
+        request=request,
+        object_type="consistency.FixityRun",
+        object_repr="存储校验",
+        detail={"alarms": len(alarms)},
     )
     return TemplateResponse(
         request,
@@ -111,13 +116,19 @@ def item_fourprops(request, pk: int):
     report = fourprops.item_report(item)
     audit.record(audit.Action.CHECK, item, request=request, detail={"four_properties": True})
     if request.GET.get("format") == "pdf":
-        return _pdf(fourprops.pdf_report([item], f"四性检测报告 {item}"), f"fourprops-{item.pk}.pdf")
+        return _pdf(
+            fourprops.pdf_report([item], f"四性检测报告 {item}"), f"fourprops-{item.pk}.pdf"
+        )
     props = [report[key] for key, _ in fourprops.PROPERTIES]
     return TemplateResponse(
         request,
         "consistency/fourprops.html",
-        {"header_title": f"四性检测：{item}", "item": item, "props": props,
-         "item_url": reverse("archive_item:detail", args=(item.pk,))},
+        {
+            "header_title": f"四性检测：{item}",
+            "item": item,
+            "props": props,
+            "item_url": reverse("archive_item:detail", args=(item.pk,)),
+        },
     )
 
 
@@ -133,12 +144,18 @@ def fourprops_pdf(request):
         year = int(request.GET["year"])
         items, title = items.filter(year=year), f"四性检测报告 {year} 年度"
     else:
-        return HttpResponse("请指定档案盒（box）或年度（year）", status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "请指定档案盒（box）或年度（year）",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     items = list(items.order_by("archive_number")[:2000])
     audit.record(
-        audit.Action.EXPORT, request=request, object_type="archive.Item",
-        object_repr=title, detail={"items": len(items)},
+        audit.Action.EXPORT,
+        request=request,
+        object_type="archive.Item",
+        object_repr=title,
+        detail={"items": len(items)},
     )
     return _pdf(fourprops.pdf_report(items, title), "fourprops.pdf")
 

@@ -31,16 +31,24 @@ def consistency_urls():
 @hooks.register("register_admin_menu_item")
 def discrepancies_menu_item():
     return _PermMenuItem(
-        "纸电不一致", reverse("consistency:discrepancies"), name="consistency",
-        icon_name="warning", order=420, permission="consistency.view_discrepancy",
+        "纸电不一致",
+        reverse("consistency:discrepancies"),
+        name="consistency",
+        icon_name="warning",
+        order=420,
+        permission="consistency.view_discrepancy",
     )
 
 
 @hooks.register("register_admin_menu_item")
 def fixity_menu_item():
     return _PermMenuItem(
-        "存储校验", reverse("consistency:fixity"), name="fixity",
-        icon_name="lock", order=421, permission="consistency.view_fixityrun",
+        "存储校验",
+        reverse("consistency:fixity"),
+        name="fixity",
+        icon_name="lock",
+        order=421,
+        permission="consistency.view_fixityrun",
     )
 
 
@@ -68,11 +76,22 @@ def worklist(request):
     if request.user.has_perm("consistency.view_discrepancy"):
         open_rows = Discrepancy.objects.visible_to(request.user).filter(status="open")
         oldest = open_rows.order_by("first_seen").values_list("first_seen", flat=True).first()
-        out.append({"label": "纸电不一致待处理", "count": open_rows.count(),
-                    "url": reverse("consistency:discrepancies"), "oldest": oldest})
+        out.append(
+            {
+                "label": "纸电不一致待处理",
+                "count": open_rows.count(),
+                "url": reverse("consistency:discrepancies"),
+                "oldest": oldest,
+            }
+        )
     if request.user.has_perm("consistency.view_fixityrun"):
-        out.append({"label": "存储校验告警", "count": open_alarms().count(),
-                    "url": reverse("consistency:fixity")})
+        out.append(
+            {
+                "label": "存储校验告警",
+                "count": open_alarms().count(),
+                "url": reverse("consistency:fixity"),
+            }
+        )
     return out
 
 
@@ -89,7 +108,7 @@ class FixityAlarmPanel(Component):
         return format_html(
             '<section class="panel" data-testid="fixity-alarm" style="border:2px solid #cd4444;'
             'padding:1em;margin-bottom:1em"><h2 style="color:#cd4444">存储校验告警</h2>'
-            '<p>{} 个存储对象的内容与其 SHA-256 不符，已停止作为原件提供。'
+            "<p>{} 个存储对象的内容与其 SHA-256 不符，已停止作为原件提供。"
             '<a href="{}">查看</a></p></section>',
             self.count,
             reverse("consistency:fixity"),

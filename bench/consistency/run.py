@@ -42,7 +42,9 @@ def main() -> None:
         )
         t0 = time.perf_counter()
         readings = [read_page(im, n) for n, im in enumerate(imgs, 1)]
-        diffs = compare(e, [m.name for m in hh.everyone], PaperSide(readings, lambda k: imgs[k - 1]))
+        diffs = compare(
+            e, [m.name for m in hh.everyone], PaperSide(readings, lambda k: imgs[k - 1])
+        )
         spent = time.perf_counter() - t0
         t1 = time.perf_counter()
         for im in imgs:
@@ -52,8 +54,11 @@ def main() -> None:
 
     false_alarms, pages, times, bases = 0, 0, [], []
     caught = {"id_number": [0, 0], "amount": [0, 0], "name": [0, 0]}
-    alters = {"id_number": pairs.change_member_id, "amount": pairs.change_amount,
-              "name": pairs.change_name}
+    alters = {
+        "id_number": pairs.change_member_id,
+        "amount": pairs.change_amount,
+        "name": pairs.change_name,
+    }
     for n, hh in enumerate(pairs.households(args.pairs, seed=args.seed)):
         raised, npages, spent, base = check(hh, hh, n)
         false_alarms += len(raised)
@@ -69,8 +74,10 @@ def main() -> None:
         print(f"pair {n + 1}/{args.pairs}: {false_alarms} false alarms so far", file=sys.stderr)
     print(f"identical pairs: {args.pairs} ({pages} pages), preset {args.preset}")
     print(f"false alarms: {false_alarms} ({100 * false_alarms / args.pairs:.1f} per 100 pairs)")
-    print(f"check per page: median {statistics.median(times):.2f} s; plain Tesseract pass "
-          f"median {statistics.median(bases):.2f} s; ratio {statistics.median(times) / statistics.median(bases):.2f}×")
+    print(
+        f"check per page: median {statistics.median(times):.2f} s; plain Tesseract pass "
+        f"median {statistics.median(bases):.2f} s; ratio {statistics.median(times) / statistics.median(bases):.2f}×"
+    )
     for field, (ok, total) in caught.items():
         print(f"single change in {field}: caught exactly {ok}/{total}")
 

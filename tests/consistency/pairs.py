@@ -56,7 +56,9 @@ def change_member_id(hh, index: int = -1):
     m = members[index]
     pos = 12
     digit = str((int(m.id_number[pos]) + 3) % 10)
-    members[index] = dataclasses.replace(m, id_number=m.id_number[:pos] + digit + m.id_number[pos + 1 :])
+    members[index] = dataclasses.replace(
+        m, id_number=m.id_number[:pos] + digit + m.id_number[pos + 1 :]
+    )
     return dataclasses.replace(hh, members=tuple(members)), members[index].id_number, m.id_number
 
 
@@ -110,7 +112,11 @@ def file_household(hh, agencies) -> Household:
 def _file(item: Item, role: str, data: bytes, media_type: str, page=None) -> File:
     blob = store_bytes(data)
     return File.objects.create(
-        item=item, role=role, sha256=blob.sha256, size=blob.size, media_type=media_type,
+        item=item,
+        role=role,
+        sha256=blob.sha256,
+        size=blob.size,
+        media_type=media_type,
         page_number=page,
     )
 
@@ -146,7 +152,9 @@ def file_electronic(hh, household: Household) -> tuple[Item, bytes]:
     copy = stamped_copy(pdf, FilingStamp.of(item))
     print_file = _file(item, File.Role.PRINT, copy, "application/pdf")
     PrintTask.objects.create(
-        item=item, file=print_file, status=PrintTask.Status.PRINTED,
+        item=item,
+        file=print_file,
+        status=PrintTask.Status.PRINTED,
         printed_at=dt.datetime.now(dt.UTC),
     )
     return item, copy

@@ -48,7 +48,9 @@ def test_fixity_finds_a_flipped_byte_and_the_object_is_refused(make_household, m
     assert fixity.run_fixity().run.pk != run.pk
 
 
-def _content_discrepancy(item, paper_item, field="id_number", electronic="", paper="") -> Discrepancy:
+def _content_discrepancy(
+    item, paper_item, field="id_number", electronic="", paper=""
+) -> Discrepancy:
     return Discrepancy.objects.create(
         key=key_of("content", item.pk, paper_item.pk, field, electronic, paper, 1),
         kind=Discrepancy.Kind.CONTENT,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from consistency.check import run_check
 from consistency.models import Discrepancy
@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 def _content(result, item):
     return [
-        d for d in result.discrepancies if d.kind == Discrepancy.Kind.CONTENT and d.item_id == item.pk
+        d
+        for d in result.discrepancies
+        if d.kind == Discrepancy.Kind.CONTENT and d.item_id == item.pk
     ]
 
 
@@ -44,7 +46,11 @@ def test_identical_pairs_raise_nothing(pair):
 
 @pytest.mark.parametrize(
     "alter,field",
-    [(pairs.change_member_id, "id_number"), (pairs.change_amount, "amount"), (pairs.change_name, "name")],
+    [
+        (pairs.change_member_id, "id_number"),
+        (pairs.change_amount, "amount"),
+        (pairs.change_name, "name"),
+    ],
 )
 def test_one_change_raises_that_field_on_its_page(pair, alter, field):
     hh = pairs.households(4, seed=23)[3]
@@ -65,9 +71,9 @@ def test_one_change_raises_that_field_on_its_page(pair, alter, field):
 def test_command_reports_contract_shape(pair, capsys):
     hh = pairs.households(2, seed=5)[1]
     electronic, paper, paper_value, electronic_value = pair(hh, pairs.change_member_id)
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(CommandError) as exit_info:
         call_command("consistency_check", "--household", hh.head_id, "--json")
-    assert exit_info.value.code == 1
+    assert exit_info.value.returncode == 1
     out = json.loads(capsys.readouterr().out)
     rows = [r for r in out["discrepancies"] if r["kind"] == "content"]
     assert rows == [
