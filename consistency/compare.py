@@ -196,6 +196,21 @@ def _judge(kind, e_value, p_value, ps, pe, p_where, paper: PaperSide) -> Differe
     if confirmed is None:
         diff.raised = False  # a reading agrees with the electronic value, or the readings
         return diff  # disagree among themselves: the engine is unsure, not a mismatch
+    if kind not in NUMERIC:
+        # Chinese characters: the page region must look like what was read, not like the
+        # electronic value (Tesseract confuses some characters the same way every time).
+        from consistency.glyphs import paper_differs
+
+        words = _covered_text(paper, p_where, ps, pe)
+        if words is not None:
+            text, start = words
+            as_read = text[:start] + p_value + text[start + len(p_value) :]
+            as_electronic = text[:start] + e_value + text[start + len(p_value) :]
+            differs, glyphs = paper_differs(image, box, as_read, as_electronic)
+            diff.detail.update(glyphs)
+            if not differs:
+                diff.raised = False
+                return diff
     diff.paper = confirmed
     diff.confidence = round(min([conf, *(c for _, c in reads)]) / 100, 2) or 0.01
     if kind == "id_number":
@@ -205,6 +220,16 @@ def _judge(kind, e_value, p_value, ps, pe, p_where, paper: PaperSide) -> Differe
         diff.detail["paper_check_digit_valid"] = ok
     diff.snippet = snippet_png(image, box)
     return diff
+
+
+def _covered_text(paper: PaperSide, where, ps: int, pe: int) -> tuple[str, int] | None:
+    """The text of the paper words covering [ps, pe) and where the span starts in it."""
+    hits = sorted(set(where[ps:pe]))
+    if not hits or len({p for p, _ in hits}) != 1:
+        return None
+    first = where.index(hits[0])
+    text = "".join(paper.pages[p].words[w].text for p, w in hits)
+    return text, ps - first
 
 
 def _window(read: str, length: int, like: str) -> str | None:

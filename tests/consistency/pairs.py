@@ -206,3 +206,18 @@ def make_pair(agencies, hh, alter=None, preset="scan", seed=0):
 
 def households(n: int, seed: int = 7):
     return make_households(n, seed=seed)
+
+
+def attach_scan(electronic: Item, paper_hh, preset="scan", seed=0) -> Item:
+    """The scan of the printed copy kept in the electronic item itself (page-image files,
+    carrier 纸质和电子): an item with both a paper scan and an electronic original."""
+    pdf = render_form("report", paper_hh, as_pdf=True, images=False).pdf
+    for n, page in enumerate(
+        scan_pages(stamped_copy(pdf, FilingStamp.of(electronic)), preset, seed), 1
+    ):
+        buf = io.BytesIO()
+        page.convert("L").save(buf, "PNG", dpi=(DPI, DPI))
+        _file(electronic, File.Role.PAGE_IMAGE, buf.getvalue(), "image/png", page=n)
+    Item.objects.filter(pk=electronic.pk).update(carrier=Item.Carrier.BOTH)
+    electronic.refresh_from_db()
+    return electronic

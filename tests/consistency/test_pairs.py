@@ -87,3 +87,30 @@ def test_command_reports_contract_shape(pair, capsys):
             "page": 1,
         }
     ]
+
+
+def test_item_with_scan_and_original_pairs_with_itself(hubei):
+    hh = pairs.households(3, seed=31)[2]
+    household = pairs.file_household(hh, hubei)
+    electronic, _ = pairs.file_electronic(hh, household)
+    altered, paper_value, electronic_value = pairs.change_amount(hh)
+    pairs.attach_scan(electronic, altered)
+    result = run_check()
+    assert [(p.pair.electronic.pk, p.pair.paper.pk, p.pair.basis) for p in result.pairs] == [
+        (electronic.pk, electronic.pk, "同件纸电")
+    ]
+    found = _content(result, electronic)
+    assert [(d.field, d.paper, d.electronic) for d in found] == [
+        ("amount", paper_value, electronic_value)
+    ]
+    # Not reported as a print copy never scanned back: the scan is in the item.
+    assert not [d for d in result.discrepancies if d.kind == Discrepancy.Kind.NOT_SCANNED_BACK]
+
+
+def test_printed_but_never_scanned_back(hubei):
+    hh = pairs.households(1, seed=41)[0]
+    electronic, _ = pairs.file_electronic(hh, pairs.file_household(hh, hubei))
+    result = run_check()
+    assert [(d.kind, d.item_id) for d in result.discrepancies] == [
+        (Discrepancy.Kind.NOT_SCANNED_BACK, electronic.pk)
+    ]
