@@ -63,3 +63,18 @@ def test_fourprops_pdf_of_a_year(client, make_household, make_item, make_user):
     text = page.content.decode()
     for label in ("真实性", "完整性", "可用性", "安全性"):
         assert label in text
+
+
+def test_scope_options(make_household, make_item, capsys):
+    from archive.filing import file_item
+
+    item = file_item(make_item(make_household("420102"), file=False))
+    with pytest.raises(CommandError) as unknown:
+        call_command("consistency_check", "--agency", "999999")
+    assert unknown.value.returncode == 2
+    call_command("consistency_check", "--year", str(item.year - 1), "--json")
+    assert capsys.readouterr().out.strip() == '{"discrepancies": []}'
+    with pytest.raises(CommandError) as found:
+        call_command("consistency_check", "--agency", "420100", "--json")
+    assert found.value.returncode == 1
+    assert '"kind": "no_image"' in capsys.readouterr().out

@@ -24,11 +24,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--household", help="户主身份证号：只检查这一户")
+        parser.add_argument("--box", type=int, help="档案盒编号（id）：只检查这一盒")
+        parser.add_argument("--year", type=int, help="形成年度：只检查这一年度")
+        parser.add_argument("--agency", help="核对机构的地区代码：只检查该机构辖区")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, household: str | None = None, json: bool = False, **options):
-        items = Item.objects.all()
-        scope: dict = {"all": True}
+        items, scope = self._narrowed(Item.objects.all(), options)
         if household is not None:
             try:
                 head = parse_resident_id(household.strip()).value
@@ -38,8 +40,8 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"没有户主身份证号为 {head} 的户", returncode=2)
             items = items.filter(household=found)
-            scope = {"household": head}
-        result = run_check(items, scope=scope)
+            scope["household"] = head
+        result = run_check(items, scope=scope or {"all": True})
         rows = [as_contract(d) for d in result.discrepancies if d.is_open]
         if json:
             self.stdout.write(jsonlib.dumps({"discrepancies": rows}, ensure_ascii=False))
@@ -55,3 +57,21 @@ class Command(BaseCommand):
             )
         if rows:
             raise CommandError(f"发现 {len(rows)} 处纸电不一致", returncode=1)
+
+    def _narrowed(self, items, options: dict):
+        from archive.models import Agency, Box
+
+        scope: dict = {}
+        if options.get("box") is not None:
+            if not Box.objects.filter(pk=options["box"]).exists():
+                raise CommandError(f"没有编号为 {options['box']} 的档案盒", returncode=2)
+            items, scope["box"] = items.filter(box_id=options["box"]), options["box"]
+        if options.get("year") is not None:
+            items, scope["year"] = items.filter(year=options["year"]), options["year"]
+        if options.get("agency"):
+            agency = Agency.objects.filter(region_code=options["agency"]).first()
+            if agency is None:
+                raise CommandError(f"没有地区代码为 {options['agency']} 的核对机构", returncode=2)
+            ids = agency.jurisdiction_ids()
+            items, scope["agency"] = items.filter(agency_id__in=ids), agency.region_code
+        return items, scope
