@@ -39,6 +39,8 @@ def discrepancy_list(request):
     )
     if status in Discrepancy.Status.values:
         rows = rows.filter(status=status)
+    if request.GET.get("item", "").isdigit():
+        rows = rows.filter(item_id=int(request.GET["item"]))
     rows = list(rows.order_by("-first_seen")[:200])
     for d in rows:
         d.paper_shown = _shown(request.user, d, d.paper)

@@ -56,8 +56,15 @@ def fixity_menu_item():
 def fourprops_button(request, item):
     if not request.user.has_perm("archive.view_item"):
         return []
+    from consistency.models import Discrepancy
+
     url = reverse("consistency:item_fourprops", args=(item.pk,))
-    return [HeaderButton("四性检测", url=url, icon_name="tick-inverse")]
+    buttons = [HeaderButton("四性检测", url=url, icon_name="tick-inverse")]
+    open_count = Discrepancy.objects.filter(item=item, status=Discrepancy.Status.OPEN).count()
+    if open_count and request.user.has_perm("consistency.view_discrepancy"):
+        url = reverse("consistency:discrepancies") + f"?item={item.pk}"
+        buttons.append(HeaderButton(f"纸电不一致（{open_count}）", url=url, icon_name="warning"))
+    return buttons
 
 
 @hooks.register("hedang_retention_holds")
