@@ -159,12 +159,15 @@ def _no_active_content(originals: list[File]) -> bool | None:
         data = _read(f)
         if data is None:
             return False
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            names = pdf.Root.get("/Names") or {}
-            if "/JavaScript" in names or "/EmbeddedFiles" in names:
-                return False
-            if "/OpenAction" in pdf.Root and "/JS" in str(pdf.Root.OpenAction):
-                return False
+        try:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                names = pdf.Root.get("/Names") or {}
+                if "/JavaScript" in names or "/EmbeddedFiles" in names:
+                    return False
+                if "/OpenAction" in pdf.Root and "/JS" in str(pdf.Root.OpenAction):
+                    return False
+        except pikepdf.PdfError:
+            return None  # not readable as a PDF: usability says so
     return True
 
 
