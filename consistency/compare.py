@@ -40,6 +40,11 @@ FIELD_LABELS = {
     "number": "数字",
     "name": "姓名",
     "text": "结果描述",
+    "page_count": "页数",
+    "files": "文件",
+    "page_image": "页图像",
+    "paper_copy": "纸质件",
+    "item_number": "件号",
 }
 NUMERIC = {"report_number", "authorization_number", "id_number", "date", "amount", "number"}
 # Letters Tesseract gives for digits in a numeric field; mapped before comparing.

@@ -19,6 +19,7 @@ from archive.masking import shown_id_number
 from archive.models import Box, Item
 from archive.views.access import audited_access, get_visible_or_deny, require_permission
 from consistency import fixity, fourprops
+from consistency.compare import FIELD_LABELS
 from consistency.models import Discrepancy, FixityRun
 from consistency.resolve import ResolutionError, resolve
 
@@ -46,6 +47,7 @@ def discrepancy_list(request):
         d.paper_shown = _shown(request.user, d, d.paper)
         d.electronic_shown = _shown(request.user, d, d.electronic)
         d.has_snippet = bool(d.snippet)
+        d.field_label = FIELD_LABELS.get(d.field, d.field)
     audit.record(
         audit.Action.VIEW,
         request=request,

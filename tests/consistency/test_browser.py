@@ -65,9 +65,10 @@ def test_archivist_resolves_a_discrepancy(
     assert row.locator("img").evaluate("img => img.naturalWidth") == 760
     assert wrong in row.inner_text() and right in row.inner_text()
     page.screenshot(path=str(SCREENSHOT), full_page=True)
-    row.locator("select[name=decision]").select_option("electronic_wrong")
-    row.locator("input[name=note]").fill("已调阅纸质报告，身份证号以纸质为准")
-    row.get_by_role("button", name="记录处理").click()
+    form = page.get_by_test_id("discrepancies").locator(f"tr[data-resolve='{d.pk}']")
+    form.locator("select[name=decision]").select_option("electronic_wrong")
+    form.locator("input[name=note]").fill("已调阅纸质报告，身份证号以纸质为准")
+    form.get_by_role("button", name="记录处理").click()
     page.wait_for_selector("[data-testid=no-discrepancies]")
     d.refresh_from_db()
     assert d.status == Discrepancy.Status.ELECTRONIC_CORRECTED
