@@ -197,7 +197,15 @@ def _judge(kind, e_value, p_value, ps, pe, p_where, paper: PaperSide) -> Differe
         "other_reads": [t for t, _ in reads],
         "ocr_confidence": conf,
     }
-    confirmed = _confirmed(e_value, p_fixed, [t for t, _ in reads])
+    others = [t for t, _ in reads]
+    if kind in NUMERIC:
+        # Digits: Tesseract reads them reliably, but a re-read of a small region now and
+        # then drops a digit at its edge. Two readings of three saying the same, and none
+        # saying the electronic value, is a difference.
+        agree = not any(e_value in r for r in others) and any(p_fixed in r for r in others)
+        confirmed = p_fixed if agree else None
+    else:
+        confirmed = _confirmed(e_value, p_fixed, others)
     if confirmed is None:
         diff.raised = False  # a reading agrees with the electronic value, or the readings
         return diff  # disagree among themselves: the engine is unsure, not a mismatch
