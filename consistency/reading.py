@@ -91,15 +91,13 @@ def read_page(image: Image.Image, number: int) -> PageReading:
     return page
 
 
-def crop(image: Image.Image, box: tuple[int, int, int, int], pad: int = 24) -> Image.Image:
+def crop(
+    image: Image.Image, box: tuple[int, int, int, int], pad: int = 24, pad_y: int | None = None
+) -> Image.Image:
     x0, y0, x1, y1 = box
+    py = pad if pad_y is None else pad_y
     return image.crop(
-        (
-            max(0, x0 - pad),
-            max(0, y0 - pad),
-            min(image.width, x1 + pad),
-            min(image.height, y1 + pad),
-        )
+        (max(0, x0 - pad), max(0, y0 - py), min(image.width, x1 + pad), min(image.height, y1 + py))
     )
 
 
@@ -109,7 +107,8 @@ def reread(
     """Second and third readings of one region, as one line each: enlarged twice, and
     binarised at its own size. ``[(text, confidence)]``."""
     dpi = round((image.info.get("dpi") or (300, 300))[0]) or 300
-    region = ImageOps.grayscale(crop(image, box, pad=30))
+    # Little room above and below: a table's ruling lines there make a one-line read fail.
+    region = ImageOps.grayscale(crop(image, box, pad=30, pad_y=6))
     big = region.resize((region.width * 2, region.height * 2), Image.LANCZOS)
     big.info["dpi"] = (dpi * 2, dpi * 2)
     bw = region.point(lambda v: 255 if v > 150 else 0)
