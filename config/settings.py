@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HEDANG_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -218,6 +219,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("HEDANG_CELERY_EAGER", "") == "1"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"ingest.tasks.ocr_document": {"queue": "ocr"}}
+# A fixity run re-hashes every stored object; the next one starts this many days after it.
+HEDANG_FIXITY_INTERVAL_DAYS = int(os.environ.get("HEDANG_FIXITY_INTERVAL_DAYS", "7"))
 CELERY_BEAT_SCHEDULE = {
     "ingest-recover-stalled": {"task": "ingest.tasks.recover_stalled", "schedule": 60.0},
     # Once a day: items whose retention ran out join the appraisal list (nothing is deleted).
@@ -226,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "archive.tasks.anchor_audit_chain",
         "schedule": float(os.environ.get("HEDANG_AUDIT_ANCHOR_SECONDS", "3600")),
     },
+    # Paper against electronic every night; fixity in slices of 4 minutes every 5 (resumable).
+    "consistency-nightly-check": {
+        "task": "consistency.tasks.nightly_check",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "consistency-fixity-slice": {"task": "consistency.tasks.fixity_slice", "schedule": 300.0},
 }
 
 # --- API ----------------------------------------------------------------------------------

@@ -2,4 +2,13 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from consistency.api import views
+
+urlpatterns: list = [
+    path("consistency/discrepancies", views.DiscrepancyList.as_view()),
+    path("consistency/discrepancies/<int:pk>", views.DiscrepancyDetail.as_view()),
+    path("consistency/discrepancies/<int:pk>/resolve", views.DiscrepancyResolve.as_view()),
+    path("consistency/fixity", views.FixityStatus.as_view()),
+]
