@@ -7,9 +7,11 @@ environment variables of shared/CONTRACTS.md. Every environment read lives in th
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HEDANG_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "loans",
     "consistency",
     "accounts",
+    "ops",
     "archive.users_app.HedangUsersAppConfig",
     "wagtail.snippets",
     # Not used for archive files, but the admin's base template reverses their admin API
@@ -366,3 +369,29 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MaterialCategoryEnum"] = [
 # outcome is reported to the caller and kept with the item instead.
 LOGGING.setdefault("loggers", {})["pyhanko"] = {"level": "ERROR"}
 # --- end Platform push ---------------------------------------------------------------------
+
+# --- Operations (app ops/: backup, restore, health, metrics) --------------------------------
+# Temporary files of this host (OCR work folders, exports): a local disk; never shared.
+if os.environ.get("HEDANG_TMP"):
+    HEDANG_TMP = Path(os.environ["HEDANG_TMP"]).resolve()
+    HEDANG_TMP.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(HEDANG_TMP)
+    os.environ["TMPDIR"] = str(HEDANG_TMP)  # for ocrmypdf, Tesseract, Ghostscript
+else:
+    HEDANG_TMP = Path(tempfile.gettempdir())
+# Scheduled backups: a folder hedang-<UTC time> per run; the newest HEDANG_BACKUP_KEEP stay.
+HEDANG_BACKUP_DIR = Path(os.environ.get("HEDANG_BACKUP_DIR", DATA_DIR / "backups"))
+HEDANG_BACKUP_KEEP = int(os.environ.get("HEDANG_BACKUP_KEEP", "7"))
+HEDANG_BACKUP_HOUR = int(os.environ.get("HEDANG_BACKUP_HOUR", "2"))  # local time (TIME_ZONE)
+CELERY_BEAT_SCHEDULE["ops-nightly-backup"] = {
+    "task": "ops.tasks.nightly_backup",
+    "schedule": crontab(hour=HEDANG_BACKUP_HOUR, minute=17),
+}
+# /metrics: allowed with "Authorization: Bearer <HEDANG_METRICS_TOKEN>" or from these
+# addresses (CIDR allowed). Empty token: addresses only.
+HEDANG_METRICS_TOKEN = os.environ.get("HEDANG_METRICS_TOKEN", "")
+HEDANG_METRICS_ALLOWED = [
+    a for a in os.environ.get("HEDANG_METRICS_ALLOWED", "127.0.0.1,::1").split(",") if a
+]
+MIDDLEWARE.insert(0, "ops.metrics.RequestMetricsMiddleware")
+# --- end Operations -------------------------------------------------------------------------

@@ -72,3 +72,10 @@ def review_menu_item():
 @hooks.register("register_admin_viewset")
 def station_viewset():
     return StationViewSet()
+
+
+@hooks.register("hedang_metrics")
+def metrics():
+    from ingest.metrics import ingest_metrics
+
+    return ingest_metrics()
