@@ -7,8 +7,10 @@ why. Neither page needs a login nor shows anything but the parts' state.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -41,7 +43,11 @@ def check_storage() -> None:
     if objects.is_s3(storage):
         objects._s3_client(storage).head_bucket(Bucket=storage.bucket_name)
     else:
-        storage.listdir("")
+        # A fresh installation has no folder yet: ready if it can be made and written.
+        root = Path(storage.location)
+        root.mkdir(parents=True, exist_ok=True)
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise PermissionError(f"不可写：{root}")
 
 
 def check_search() -> None:
