@@ -47,7 +47,9 @@ class Installation:
             timeout=600,
         )
         if check and proc.returncode != 0:
-            raise AssertionError(f"manage.py {' '.join(args)} → {proc.returncode}\n{proc.stderr}")
+            raise AssertionError(
+                f"manage.py {' '.join(args)} → {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr}"
+            )
         return proc
 
     def json(self, *args: str) -> dict:
