@@ -10,6 +10,7 @@ The database is dropped and created again. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -25,8 +26,10 @@ from bench.search import synth  # noqa: E402
 from bench.search.run import BATCH, PG_HEADING, pct, write_docs  # noqa: E402
 from search.backends import Filters  # noqa: E402
 from search.backends.postgres import (  # noqa: E402
+    COLUMNS_SQL,
     DOC,
-    SCHEMA_SQL,
+    HEAD_WEIGHTS,
+    INDEX_SQL,
     PostgresBackend,
     tsquery_literal,
     tsvector_literal,
@@ -47,11 +50,13 @@ def _work(args):
     rows = []
     for row in doc_rows:
         doc = IndexDocument(**dict(zip(FIELDS, row[:-1], strict=True)))
-        rows.append((*row, tsvector_literal(doc), doc.name_keys()))
+        rows.append(
+            (*row, tsvector_literal(doc), doc.name_keys(), tsvector_literal(doc, HEAD_WEIGHTS))
+        )
     return rows, samples
 
 
-def build(dsn: str, items: int, seed: int) -> tuple[dict, dict]:
+def build(dsn: str, items: int, seed: int, trgm: bool = True) -> tuple[dict, dict]:
     admin, name = dsn.rsplit("/", 1)
     with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
@@ -59,12 +64,12 @@ def build(dsn: str, items: int, seed: int) -> tuple[dict, dict]:
     conn = psycopg.connect(dsn, autocommit=True)
     ddl = DOC_DDL.replace("INTEGER", "BIGINT")
     conn.execute(ddl)
-    for sql in SCHEMA_SQL[:2]:
+    for sql in COLUMNS_SQL:
         conn.execute(sql)
     households = items // synth.ITEMS_PER_HOUSEHOLD
     batches = [(h, min(BATCH, households - h), seed) for h in range(0, households, BATCH)]
-    cols = ", ".join((*FIELDS, "fingerprint", "tsv", "fullnames"))
-    marks = ", ".join(["%s"] * (len(FIELDS) + 3))
+    cols = ", ".join((*FIELDS, "fingerprint", "tsv", "fullnames", "tsv_head"))
+    marks = ", ".join(["%s"] * (len(FIELDS) + 4))
     samples: dict[str, list] = {}
     timings = {}
     t = time.monotonic()
@@ -75,11 +80,13 @@ def build(dsn: str, items: int, seed: int) -> tuple[dict, dict]:
                 samples.setdefault(key, []).extend(values)
     timings["insert_s"] = time.monotonic() - t
     t = time.monotonic()
-    conn.execute(SCHEMA_SQL[2])  # the GIN index on tsv
+    for sql in INDEX_SQL:  # the GIN indexes on tsv and fullnames
+        conn.execute(sql)
     timings["gin_s"] = time.monotonic() - t
     t = time.monotonic()
-    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    conn.execute(f"CREATE INDEX {DOC}_trgm ON {DOC} USING gin (text gin_trgm_ops)")
+    if trgm:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        conn.execute(f"CREATE INDEX {DOC}_trgm ON {DOC} USING gin (text gin_trgm_ops)")
     timings["trgm_s"] = time.monotonic() - t
     conn.execute(f"VACUUM ANALYZE {DOC}")
     return samples, timings
@@ -92,8 +99,19 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20240306)
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--no-trgm", action="store_true", help="skip the pg_trgm comparison")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database of an earlier run again"
+    )
     args = parser.parse_args()
-    samples, timings = build(args.dsn, args.items, args.seed)
+    saved = ROOT / "var" / "bench" / f"pg-{args.dsn.rsplit('/', 1)[1]}-{args.items}.json"
+    if args.reuse:
+        state = json.loads(saved.read_text())
+        samples, timings = state["samples"], state["timings"]
+    else:
+        samples, timings = build(args.dsn, args.items, args.seed, trgm=not args.no_trgm)
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps({"samples": samples, "timings": timings}))
     print({k: round(v, 1) for k, v in timings.items()}, flush=True)
     conn = psycopg.connect(args.dsn, autocommit=True)
     sizes = conn.execute(
