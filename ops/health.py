@@ -27,7 +27,7 @@ def check_database() -> None:
 
 
 def check_broker() -> None:
-    from config import celery_app
+    from celery import current_app as celery_app
 
     with celery_app.connection_for_read() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

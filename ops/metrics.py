@@ -69,7 +69,7 @@ class RequestMetricsMiddleware:
 
 def queue_lengths() -> dict[str, int]:
     """Messages waiting in each Celery queue (Redis lists, or the filesystem broker's files)."""
-    from config import celery_app
+    from celery import current_app as celery_app
 
     conf = celery_app.conf
     if conf.broker_url.startswith("filesystem"):
