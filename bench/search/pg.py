@@ -42,10 +42,10 @@ from search.text import highlight_pattern, parse_query  # noqa: E402
 
 NOTES = [
     "",
-    "How ours stays bounded (search/backends/postgres.py): (1) the total is counted only up to "
-    "HEDANG_SEARCH_RANK_LIMIT + 1 (20,001) with a bitmap scan of the GIN index that needs no "
-    "heap rows for a one-token phrase (GIN answers it exactly; pages all-visible after VACUUM "
-    "are not read); (2) above the limit, exact names come from a GIN index on `fullnames` "
+    "How ours stays bounded (search/backends/postgres.py): (1) when the planner's statistics "
+    "of `tsv` (ANALYZE's most common elements) expect at least 1.25 × HEDANG_SEARCH_RANK_LIMIT "
+    "matches (25,000), the query is common without counting; otherwise the total is counted "
+    "only up to the limit + 1 (20,001); (2) above the limit, exact names come from a GIN index on `fullnames` "
     "(a handful of rows) and the rest by walking the primary key backwards and testing each "
     "row until the page is full (with > 20,000 matches that is about 20 × items / matches "
     "rows), the bitmap scan being switched off for that one statement because it would first "
