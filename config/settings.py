@@ -394,4 +394,6 @@ HEDANG_METRICS_ALLOWED = [
     a for a in os.environ.get("HEDANG_METRICS_ALLOWED", "127.0.0.1,::1").split(",") if a
 ]
 MIDDLEWARE.insert(0, "ops.metrics.RequestMetricsMiddleware")
+# Probes and the scraper talk to gunicorn directly over HTTP: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # --- end Operations -------------------------------------------------------------------------
