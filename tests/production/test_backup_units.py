@@ -57,7 +57,9 @@ def test_scheduled_backup_runs_and_prunes(settings, tmp_path, make_household, ma
     manifest = json.loads(
         (tmp_path / "backups" / result["path"].rsplit("/", 1)[1] / "manifest.json").read_text()
     )
-    assert manifest["database"]["engine"] == "sqlite" and manifest["items"] == 1
+    from django.db import connection
+
+    assert manifest["database"]["engine"] == connection.vendor and manifest["items"] == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -24,13 +24,15 @@ def test_readyz_all_parts_reachable(client, hubei):
 
 
 @pytest.mark.django_db
-def test_readyz_names_the_part_that_failed(client, hubei, settings, tmp_path):
+def test_readyz_names_the_part_that_failed(client, hubei, settings, tmp_path, monkeypatch):
     from django.core.files.storage import storages
 
     from config import celery_app
 
     saved = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    dead = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery prefers the environment's URL
+    celery_app.conf.broker_url = dead
     celery_app._pool = None
     (tmp_path / "a-file").write_text("not a folder")
     settings.STORAGES = {
