@@ -7,6 +7,7 @@ environment variables of docs/contracts.md. Every environment read lives in this
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     # The staff UI on top of all the others (dashboard, 统计, 档案盒, exports, 帮助); before
     # wagtail.admin so that its templates override the admin's home page.
     "staffui",
+    "ops",
     "archive.users_app.HedangUsersAppConfig",
     "wagtail.snippets",
     # Not used for archive files, but the admin's base template reverses their admin API
@@ -526,3 +528,31 @@ if "HEDANG_TRUSTED_PROXIES" not in globals():
         p for p in os.environ.get("HEDANG_TRUSTED_PROXIES", "").split(",") if p.strip()
     ]
 # --- end Accounts --------------------------------------------------------------------------
+
+# --- Operations (app ops/: backup, restore, health, metrics) --------------------------------
+# Temporary files of this host (OCR work folders, exports): a local disk; never shared.
+if os.environ.get("HEDANG_TMP"):
+    HEDANG_TMP = Path(os.environ["HEDANG_TMP"]).resolve()
+    HEDANG_TMP.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(HEDANG_TMP)
+    os.environ["TMPDIR"] = str(HEDANG_TMP)  # for ocrmypdf, Tesseract, Ghostscript
+else:
+    HEDANG_TMP = Path(tempfile.gettempdir())
+# Scheduled backups: a folder hedang-<UTC time> per run; the newest HEDANG_BACKUP_KEEP stay.
+HEDANG_BACKUP_DIR = Path(os.environ.get("HEDANG_BACKUP_DIR", DATA_DIR / "backups"))
+HEDANG_BACKUP_KEEP = int(os.environ.get("HEDANG_BACKUP_KEEP", "7"))
+HEDANG_BACKUP_HOUR = int(os.environ.get("HEDANG_BACKUP_HOUR", "2"))  # local time (TIME_ZONE)
+CELERY_BEAT_SCHEDULE["ops-nightly-backup"] = {
+    "task": "ops.tasks.nightly_backup",
+    "schedule": crontab(hour=HEDANG_BACKUP_HOUR, minute=17),
+}
+# /metrics: allowed with "Authorization: Bearer <HEDANG_METRICS_TOKEN>" or from these
+# addresses (CIDR allowed). Empty token: addresses only.
+HEDANG_METRICS_TOKEN = os.environ.get("HEDANG_METRICS_TOKEN", "")
+HEDANG_METRICS_ALLOWED = [
+    a for a in os.environ.get("HEDANG_METRICS_ALLOWED", "127.0.0.1,::1").split(",") if a
+]
+MIDDLEWARE.insert(0, "ops.metrics.RequestMetricsMiddleware")
+# Probes and the scraper talk to gunicorn directly over HTTP: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# --- end Operations -------------------------------------------------------------------------

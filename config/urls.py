@@ -7,6 +7,7 @@ from search.api import SearchApiView
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),
+    path("", include("ops.urls")),  # /healthz, /readyz, /metrics
     # Before the archive API: its include ends with a catch-all JSON 404.
     path("api/v1/search", SearchApiView.as_view(), name="api-search"),
     # Each app above archive mounts its own API here, before archive's catch-all JSON 404.

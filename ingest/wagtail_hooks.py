@@ -132,3 +132,10 @@ def ingest_worklist(request) -> list[dict]:
             }
         )
     return work
+
+
+@hooks.register("hedang_metrics")
+def metrics():
+    from ingest.metrics import ingest_metrics
+
+    return ingest_metrics()

@@ -28,7 +28,7 @@ APT_PACKAGES=(
     tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
     ghostscript unpaper pngquant qpdf poppler-utils ffmpeg
     fonts-noto-cjk fonts-wqy-zenhei
-    chromium libpq5
+    chromium libpq5 postgresql-client
     nginx-light
 )
 
