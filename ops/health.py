@@ -41,7 +41,7 @@ def check_broker() -> None:
 def check_storage() -> None:
     storage = archive_storage()
     if objects.is_s3(storage):
-        objects._s3_client(storage).head_bucket(Bucket=storage.bucket_name)
+        objects.s3_client(storage).head_bucket(Bucket=storage.bucket_name)
     else:
         # A fresh installation has no folder yet: ready if it can be made and written.
         root = Path(storage.location)

@@ -38,7 +38,7 @@ def is_s3(storage: Storage) -> bool:
     return hasattr(storage, "bucket_name") and hasattr(storage, "connection")
 
 
-def _s3_client(storage):
+def s3_client(storage):
     return storage.connection.meta.client
 
 
@@ -62,7 +62,7 @@ def list_objects(as_of: dt.datetime | None = None) -> list[StoredObject]:
 
 
 def _s3_objects(storage, as_of: dt.datetime | None) -> Iterator[StoredObject]:
-    client = _s3_client(storage)
+    client = s3_client(storage)
     prefix = _s3_prefix(storage)
     latest: dict[str, tuple[dt.datetime, str | None, bool]] = {}
     paginator = client.get_paginator("list_object_versions")
@@ -84,7 +84,7 @@ def _s3_objects(storage, as_of: dt.datetime | None) -> Iterator[StoredObject]:
 def has_objects() -> bool:
     storage = archive_storage()
     if is_s3(storage):
-        reply = _s3_client(storage).list_objects_v2(
+        reply = s3_client(storage).list_objects_v2(
             Bucket=storage.bucket_name, Prefix=_s3_prefix(storage), MaxKeys=1
         )
         return bool(reply.get("KeyCount"))
@@ -98,7 +98,7 @@ def copy_out(obj: StoredObject, target: Path) -> tuple[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     if is_s3(storage) and obj.version:
-        body = _s3_client(storage).get_object(
+        body = s3_client(storage).get_object(
             Bucket=storage.bucket_name, Key=_s3_prefix(storage) + obj.name, VersionId=obj.version
         )["Body"]
         source = body

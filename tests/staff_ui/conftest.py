@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.ingest_ui.conftest import make_review_item, thumbnail_png  # noqa: F401
+from tests.ingest.ui.conftest import make_review_item, thumbnail_png  # noqa: F401
 
 
 @pytest.fixture
