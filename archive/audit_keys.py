@@ -45,7 +45,7 @@ def _env_key() -> tuple[str, bytes] | None:
     return key_id[:32], secret.encode()
 
 
-def _file_keys() -> dict[str, bytes]:
+def file_keys() -> dict[str, bytes]:
     folder = _key_dir()
     if not folder.is_dir():
         return {}
@@ -57,7 +57,7 @@ def _file_keys() -> dict[str, bytes]:
 
 
 def all_keys() -> dict[str, bytes]:
-    keys = _file_keys()
+    keys = file_keys()
     env = _env_key()
     if env is not None:
         keys[env[0]] = env[1]
@@ -81,12 +81,29 @@ def current_key() -> tuple[str, bytes]:
     env = _env_key()
     if env is not None:
         return env
-    keys = _file_keys()
+    keys = file_keys()
     if not keys:
         new_key_file()
-        keys = _file_keys()
+        keys = file_keys()
     key_id = max(keys)
     return key_id, keys[key_id]
+
+
+def install_key(key_id: str, secret: bytes) -> bool:
+    """Put back a key file taken by a backup (restore); False when that id is already here.
+
+    A restored chain names the keys that signed it; without them it cannot be verified."""
+    if not key_id or "/" in key_id or key_id.startswith("."):
+        raise AuditKeyError(f"操作日志密钥名无效：{key_id!r}")
+    folder = _key_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(folder / key_id, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(secret)
+    return True
 
 
 def key_for(key_id: str) -> bytes:

@@ -241,8 +241,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The archive's session class (401 with a challenge when absent, one "cookieAuth" scheme in
+    # the schema) for every app's API; views that take platform tokens add theirs.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "archive.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -373,9 +375,11 @@ HEDANG_API_MAX_PAGE_SIZE = 200
 # JSON bodies nested deeper than this are refused with 400 before they are parsed.
 HEDANG_API_MAX_JSON_DEPTH = 64
 # Content-Security-Policy and Permissions-Policy of every response (archive.middleware).
+# connect-src allows blob: so a page may read back the blobs it made itself (the document
+# camera's captured frames); no other origin is reachable.
 HEDANG_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 HEDANG_PERMISSIONS_POLICY = (

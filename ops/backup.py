@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ def _create(dest: Path) -> BackupReport:
             entry["version"] = obj.version
         entries.append(entry)
         total += size
+    keys = _copy_audit_keys(dest)
     db_path = dest / snap.file
     manifest = {
         "format": FORMAT,
@@ -99,6 +101,7 @@ def _create(dest: Path) -> BackupReport:
         "storage": "s3" if objects.is_s3(objects.archive_storage()) else "local",
         "objects": entries,
         "damaged": damaged,
+        "audit_keys": keys,
     }
     (dest / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     report = BackupReport(
@@ -116,6 +119,21 @@ def _create(dest: Path) -> BackupReport:
         detail={**report.as_dict(), "manifest_sha256": objects.file_sha256(dest / MANIFEST)},
     )
     return report
+
+
+def _copy_audit_keys(dest: Path) -> list[str]:
+    """The operation log's key files (mode 0600): a restored chain is verified with the keys
+    that signed it. A key given by HEDANG_AUDIT_KEY is configuration and is not copied: the
+    restored installation must be given the same variable."""
+    from archive.audit_keys import file_keys
+
+    folder = dest / "audit-keys"
+    folder.mkdir(mode=0o700)
+    for key_id, secret in file_keys().items():
+        fd = os.open(folder / key_id, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secret)
+    return sorted(file_keys())
 
 
 def backup_dir() -> Path:

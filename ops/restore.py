@@ -92,6 +92,13 @@ def installation_empty() -> str | None:
     return None
 
 
+def _install_audit_keys(src: Path, manifest: dict) -> None:
+    from archive.audit_keys import install_key
+
+    for key_id in manifest.get("audit_keys", []):
+        install_key(key_id, (src / "audit-keys" / key_id).read_bytes())
+
+
 def restore_backup(src: Path) -> RestoreReport:
     src = src.resolve()
     if not src.is_dir():
@@ -108,6 +115,7 @@ def restore_backup(src: Path) -> RestoreReport:
             f"备份来自 {snap.engine} 数据库，本安装使用 {database.vendor()}。未做任何改动。"
         )
     database.restore(src, snap)
+    _install_audit_keys(src, manifest)
     call_command("migrate", verbosity=0, interactive=False)
     mismatched = []
     for entry in manifest["objects"]:

@@ -34,3 +34,19 @@ def browser_page():
             yield page
         finally:
             browser.close()
+
+
+def wait_until(page, expression: str, timeout: float = 20.0) -> None:
+    """Wait until a JavaScript expression is truthy on the page.
+
+    Playwright's ``wait_for_function`` evaluates a string with ``eval`` inside the page, which
+    the archive's Content-Security-Policy (no 'unsafe-eval') refuses; ``page.evaluate`` goes
+    through the DevTools protocol and is not subject to the page's CSP.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)

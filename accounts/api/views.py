@@ -4,6 +4,8 @@ sign the commitment. Same permissions and log entries as the staff pages; errors
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +23,8 @@ def _require(request, permission: str) -> None:
         raise exceptions.PermissionDenied("没有该操作的权限")
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class LockoutsView(APIView):
     def get(self, request):
         _require(request, UNLOCK)
@@ -67,6 +71,8 @@ def _requests_for(user):
     return rows if ids is None else rows.filter(user__agency_id__in=ids)
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class AccountRequestsView(APIView):
     def get(self, request):
         _require(request, APPROVE)
@@ -78,6 +84,8 @@ class AccountRequestsView(APIView):
         return Response({"results": [_request_json(r) for r in rows[:200]]})
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class AccountRequestDecideView(APIView):
     def post(self, request, pk: int):
         _require(request, APPROVE)
@@ -100,6 +108,8 @@ class AccountRequestDecideView(APIView):
         return Response(_request_json(row))
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class CommitmentsDueView(APIView):
     def get(self, request):
         _require(request, MANAGE)

@@ -52,6 +52,22 @@ def rekey(apps, schema_editor):
     Head.objects.filter(pk=1).update(last_hash=prev, last_id=entries[-1].pk)
 
 
+def unkey(apps, schema_editor):
+    """Back to the plain SHA-256 chain of 0006 (before key_id is dropped), so that migrating
+    forward again verifies and re-keys it."""
+    from archive.models.audit import entry_hash
+
+    Entry = apps.get_model("archive", "AuditEntry")
+    Head = apps.get_model("archive", "AuditHead")
+    prev, last = GENESIS, None
+    for e in Entry.objects.order_by("id"):
+        new = entry_hash(prev, _fields(e, None))
+        Entry.objects.filter(pk=e.pk).update(prev_hash=prev, entry_hash=new)
+        prev, last = new, e.pk
+    if last is not None:
+        Head.objects.filter(pk=1).update(last_hash=prev, last_id=last)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0006_audit_actions_for_new_apps"),
@@ -106,5 +122,5 @@ class Migration(migrations.Migration):
             name='real_name',
             field=models.CharField(blank=True, max_length=50, validators=[archive.validators.validate_no_bidi], verbose_name='真实姓名'),
         ),
-        migrations.RunPython(rekey, migrations.RunPython.noop),
+        migrations.RunPython(rekey, unkey),
     ]

@@ -6,6 +6,8 @@ denied), ID masking, an operation-log entry, errors as ``{"error": {"code","mess
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -54,6 +56,8 @@ def _get(request, pk) -> Discrepancy:
     return d
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class DiscrepancyList(APIView):
     permission_classes = [IsAuthenticated, require("consistency.view_discrepancy")]
     model = Discrepancy
@@ -80,16 +84,21 @@ class DiscrepancyList(APIView):
         return Response({"discrepancies": data, "fixity_alarms": open_alarms().count()})
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class DiscrepancyDetail(APIView):
     permission_classes = [IsAuthenticated, require("consistency.view_discrepancy")]
     model = Discrepancy
 
+    @extend_schema(operation_id="consistency_discrepancy_detail")
     def get(self, request, pk: int):
         d = _get(request, pk)
         audit.record(audit.Action.VIEW, d, request=request)
         return Response(_row(request.user, d))
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class DiscrepancyResolve(APIView):
     permission_classes = [IsAuthenticated, require("consistency.resolve_discrepancy")]
     model = Discrepancy
@@ -110,6 +119,8 @@ class DiscrepancyResolve(APIView):
         return Response(_row(request.user, d))
 
 
+# Free-form JSON objects (documented in docs/contracts.md), not a serializer.
+@extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 class FixityStatus(APIView):
     permission_classes = [IsAuthenticated, require("consistency.view_fixityrun")]
     model = FixityRun

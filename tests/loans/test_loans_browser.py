@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.browser import needs_chromium
+from tests.browser import needs_chromium, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, needs_chromium]
 IMG = Path(__file__).resolve().parents[2] / "docs" / "manual" / "img"
@@ -107,11 +107,11 @@ def test_page_viewer_walk(transactional_db, live_server, paper_items, staff, bro
     page, base = browser_page, live_server.url
     login(page, base, "clerk")
     page.goto(f"{base}/admin/loans/read/{item.pk}/")
-    page.wait_for_function("document.getElementById('hd-page').naturalWidth > 0")
+    wait_until(page, "document.getElementById('hd-page').naturalWidth > 0")
     assert "第 1 页" in page.get_by_test_id("page-text").inner_text()
     page.get_by_role("button", name="下一页").click()
-    page.wait_for_function("document.getElementById('hd-page').alt === '第 2 页'")
-    page.wait_for_function("document.getElementById('hd-page').complete")
+    wait_until(page, "document.getElementById('hd-page').alt === '第 2 页'")
+    wait_until(page, "document.getElementById('hd-page').complete")
     assert page.get_by_test_id("page-number").inner_text() == "2"
     assert "第 2 页" in page.get_by_test_id("page-text").inner_text()
     page.get_by_role("button", name="放大").click()

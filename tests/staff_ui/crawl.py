@@ -15,7 +15,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 # Abbreviations and names that are Chinese UI practice, keyboard keys, and the test users.
 ALLOWED_WORDS = set(
     """PDF CSV XLSX OCR API URL DPI dpi QR JSON SHA PNG JPEG TIFF JPG ZIP GB DA Esc Ctrl Alt
-    Shift JavaScript English Hedang archivist inspector admin MD5 CA HTTPS""".split()
+    Shift JavaScript English Hedang archivist inspector admin MD5 CA HTTPS PEM CRL""".split()
 )
 # Data, not UI: hashes, paths, file names, media types, time-zone names (帐号 settings).
 DATA = re.compile(

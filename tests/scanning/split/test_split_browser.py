@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.browser import needs_chromium
+from tests.browser import needs_chromium, wait_until
 from tests.ingest.ui.test_ingest_ui_browser import log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, needs_chromium]
@@ -34,7 +34,10 @@ def test_an_archivist_corrects_and_confirms_the_split(
 
     expect(page.get_by_test_id("problems")).to_contain_text("第一张分隔页之前有材料页")
     expect(page.get_by_test_id("thumbnail")).to_have_count(6)
-    assert page.get_by_test_id("thumbnail").first.evaluate("img => img.naturalWidth") > 50
+    # Thumbnails load after the page: wait for the first one before measuring it.
+    first = page.get_by_test_id("thumbnail").first
+    wait_until(page, "document.querySelector('[data-testid=thumbnail]').complete")
+    assert first.evaluate("img => img.naturalWidth") > 50
     count, labels = page.get_by_test_id("part-count"), page.get_by_test_id("page-label")
     expect(count).to_have_text("3")
     expect(labels).to_have_text(
