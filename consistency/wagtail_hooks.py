@@ -7,20 +7,11 @@ from __future__ import annotations
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import HeaderButton
 
+from archive.views.menu import PermissionMenuItem
 from consistency import urls
-
-
-class _PermMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_urls")
@@ -30,7 +21,7 @@ def consistency_urls():
 
 @hooks.register("register_admin_menu_item")
 def discrepancies_menu_item():
-    return _PermMenuItem(
+    return PermissionMenuItem(
         "纸电不一致",
         reverse("consistency:discrepancies"),
         name="consistency",
@@ -42,7 +33,7 @@ def discrepancies_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def fixity_menu_item():
-    return _PermMenuItem(
+    return PermissionMenuItem(
         "存储校验",
         reverse("consistency:fixity"),
         name="fixity",

@@ -10,24 +10,15 @@ from django.db import models
 from django.db.models import Count
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from archive.views.menu import PermissionMenuItem
 from ingest import urls
 from ingest.models import Station
 from ingest.views.common import INGEST_PERMISSION, REVIEW_PERMISSION
 from ingest.views.stations import StationPermissionPolicy, StationViewSet
 
 register_permission_policy(Station, StationPermissionPolicy(Station))
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_urls")

@@ -8,21 +8,13 @@ import datetime as dt
 from django.urls import include, path, reverse
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.admin.widgets.button import HeaderButton
 
 from archive.models import Item
+from archive.views.menu import PermissionMenuItem
 from loans import reading, urls
 from loans.models import Loan, LoanItem
-
-
-class PermMenuItem(MenuItem):
-    def __init__(self, *args, perm: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.perm = perm
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.perm)
 
 
 class LoansSubmenu(SubmenuMenuItem):
@@ -39,29 +31,29 @@ def loans_urls():
 def loans_menu():
     menu = Menu(
         items=[
-            PermMenuItem(
+            PermissionMenuItem(
                 "借阅台",
                 reverse("loans:desk"),
                 name="loan-desk",
                 icon_name="clipboard-list",
                 order=10,
-                perm="loans.view_loan",
+                permission="loans.view_loan",
             ),  # noqa: E501
-            PermMenuItem(
+            PermissionMenuItem(
                 "借阅登记簿",
                 reverse("loans:register"),
                 name="loan-register",
                 icon_name="doc-full",
                 order=20,
-                perm="loans.export_loan_register",
+                permission="loans.export_loan_register",
             ),  # noqa: E501
-            PermMenuItem(
+            PermissionMenuItem(
                 "借阅监督检查",
                 reverse("loans:inspect"),
                 name="loan-inspect",
                 icon_name="view",
                 order=30,
-                perm="loans.inspect_loans",
+                permission="loans.inspect_loans",
             ),  # noqa: E501
         ]
     )

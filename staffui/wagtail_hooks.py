@@ -13,16 +13,8 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from archive.views.menu import PermissionMenuItem
 from staffui import cms, dashboard, urls
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return not self.permission or request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_urls")
