@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from archive import audit
 from archive.models import AuditEntry
-from ops import database, objects
+from ops import database, keys, objects
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -85,7 +84,8 @@ def _create(dest: Path) -> BackupReport:
             entry["version"] = obj.version
         entries.append(entry)
         total += size
-    keys = _copy_audit_keys(dest)
+    audit_keys = keys.copy_audit_keys(dest)
+    seal = keys.copy_seal(dest)
     db_path = dest / snap.file
     manifest = {
         "format": FORMAT,
@@ -101,7 +101,8 @@ def _create(dest: Path) -> BackupReport:
         "storage": "s3" if objects.is_s3(objects.archive_storage()) else "local",
         "objects": entries,
         "damaged": damaged,
-        "audit_keys": keys,
+        "audit_keys": audit_keys,
+        "seal": seal,
     }
     (dest / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     report = BackupReport(
@@ -119,21 +120,6 @@ def _create(dest: Path) -> BackupReport:
         detail={**report.as_dict(), "manifest_sha256": objects.file_sha256(dest / MANIFEST)},
     )
     return report
-
-
-def _copy_audit_keys(dest: Path) -> list[str]:
-    """The operation log's key files (mode 0600): a restored chain is verified with the keys
-    that signed it. A key given by HEDANG_AUDIT_KEY is configuration and is not copied: the
-    restored installation must be given the same variable."""
-    from archive.audit_keys import file_keys
-
-    folder = dest / "audit-keys"
-    folder.mkdir(mode=0o700)
-    for key_id, secret in file_keys().items():
-        fd = os.open(folder / key_id, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secret)
-    return sorted(file_keys())
 
 
 def backup_dir() -> Path:

@@ -20,7 +20,7 @@ from django.db import DatabaseError
 from archive import audit
 from archive.audit import verify_chain
 from archive.models import AuditEntry, File, Household, Item
-from ops import database, objects
+from ops import database, keys, objects
 from ops.backup import FORMAT, MANIFEST
 
 
@@ -39,6 +39,7 @@ class RestoreReport:
     verified: bool
     audit_intact: bool
     mismatched: list[str]
+    seal: dict[str, str]
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +48,7 @@ class RestoreReport:
             "verified": self.verified,
             "audit_intact": self.audit_intact,
             "mismatched": self.mismatched,
+            "seal": self.seal,
         }
 
 
@@ -77,6 +79,8 @@ def check_backup(src: Path, manifest: dict) -> None:
             raise RestoreError(f"备份中缺少对象：{name}")
         if objects.file_sha256(path) != entry["sha256"]:
             raise RestoreError(f"备份中的对象与清单哈希不符：{name}")
+    if reason := keys.check_seal(src, manifest):
+        raise RestoreError(reason)
 
 
 def installation_empty() -> str | None:
@@ -90,13 +94,6 @@ def installation_empty() -> str | None:
     if objects.has_objects():
         return "存储中已有对象"
     return None
-
-
-def _install_audit_keys(src: Path, manifest: dict) -> None:
-    from archive.audit_keys import install_key
-
-    for key_id in manifest.get("audit_keys", []):
-        install_key(key_id, (src / "audit-keys" / key_id).read_bytes())
 
 
 def restore_backup(src: Path) -> RestoreReport:
@@ -115,7 +112,8 @@ def restore_backup(src: Path) -> RestoreReport:
             f"备份来自 {snap.engine} 数据库，本安装使用 {database.vendor()}。未做任何改动。"
         )
     database.restore(src, snap)
-    _install_audit_keys(src, manifest)
+    keys.install_audit_keys(src, manifest)
+    seal = keys.install_seal(src, manifest)
     call_command("migrate", verbosity=0, interactive=False)
     mismatched = []
     for entry in manifest["objects"]:
@@ -134,6 +132,7 @@ def restore_backup(src: Path) -> RestoreReport:
         verified=not mismatched and chain.intact and items == manifest["items"],
         audit_intact=chain.intact,
         mismatched=mismatched,
+        seal=seal,
     )
     audit.record(
         AuditEntry.Action.RESTORE,

@@ -37,6 +37,12 @@ def _search(inst) -> list[str]:
 
 def _drill(source, target, tmp_path) -> None:
     _seed(source)
+    source.manage("create_archive_certificate")
+    trust = source.data_dir / "trust"  # HEDANG_TRUST_ROOTS_DIR's default
+    trust.mkdir(exist_ok=True)
+    (trust / "platform-ca.pem").write_bytes(
+        b"-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n"
+    )
     before = _search(source)
     backup = source.json("backup", str(tmp_path / "backup"))
     assert backup["items"] > 0 and backup["objects"] > 0 and backup["bytes"] > 0
@@ -44,9 +50,18 @@ def _drill(source, target, tmp_path) -> None:
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert len(manifest["objects"]) == backup["objects"]
 
+    assert set(manifest["seal"]["files"]) == {"archive-key.pem", "archive-cert.pem"}
+    assert list(manifest["seal"]["trust_roots"]) == ["platform-ca.pem"]
+    key_mode = (tmp_path / "backup" / "seal" / "archive-key.pem").stat().st_mode & 0o777
+    assert key_mode == 0o600
+
     target.manage("migrate", "-v0")
     target.manage("load_regions")  # set-up done, nothing archived: still "empty"
+    # The target made a certificate of its own before the restore: it is kept, not lost.
+    target.manage("create_archive_certificate")
+    own_cert = (target.data_dir / "keys" / "archive-cert.pem").read_bytes()
     restored = target.json("restore", str(tmp_path / "backup"))
+    seal = restored.pop("seal")
     assert restored == {
         "items": backup["items"],
         "objects": backup["objects"],
@@ -54,6 +69,17 @@ def _drill(source, target, tmp_path) -> None:
         "audit_intact": True,
         "mismatched": [],
     }
+    # The restored archive seals with the source's key and trusts the same roots.
+    assert seal == {
+        "archive-key.pem": "replaced",
+        "archive-cert.pem": "replaced",
+        "trust/platform-ca.pem": "installed",
+    }
+    keys = target.data_dir / "keys"
+    for name in ("archive-key.pem", "archive-cert.pem"):
+        assert (keys / name).read_bytes() == (source.data_dir / "keys" / name).read_bytes()
+    assert [p.read_bytes() for p in keys.glob("archive-cert.pem.replaced-*")] == [own_cert]
+    assert (target.data_dir / "trust" / "platform-ca.pem").is_file()
     assert target.json("verify_audit")["intact"] is True
     files = json.loads(target.shell(CHECK_FILES).strip().splitlines()[-1])
     assert files["files"] > 0 and files["bad"] == []

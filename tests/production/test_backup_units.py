@@ -107,3 +107,24 @@ def test_s3_objects_as_of_the_snapshot(s3_bucket, moto_s3):
     assert [o.name for o in now] == [
         blob_name(objects.hashlib.sha256(b"after the snapshot").hexdigest())
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tampered_seal_key_refuses_the_restore(tmp_path, settings, make_household, make_item):
+    from archive.certificates import ensure_archive_certificate
+    from ops import restore
+
+    settings.HEDANG_ARCHIVE_KEY = tmp_path / "keys" / "archive-key.pem"
+    settings.HEDANG_ARCHIVE_CERT = tmp_path / "keys" / "archive-cert.pem"
+    ensure_archive_certificate()
+    make_item(make_household("420102"))
+    backup.create_backup(tmp_path / "bk")
+    manifest = restore.read_manifest(tmp_path / "bk")
+    restore.check_backup(tmp_path / "bk", manifest)  # intact: accepted
+    key = tmp_path / "bk" / "seal" / "archive-key.pem"
+    key.write_bytes(key.read_bytes() + b"\n")
+    with pytest.raises(restore.RestoreError, match="签章文件与清单哈希不符"):
+        restore.check_backup(tmp_path / "bk", manifest)
+    key.unlink()
+    with pytest.raises(restore.RestoreError, match="缺少签章文件"):
+        restore.check_backup(tmp_path / "bk", manifest)
