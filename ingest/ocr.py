@@ -106,6 +106,16 @@ def run_ocr(
             str(sidecar),
             "--pdf-renderer",
             settings.renderer,
+            # ocrmypdf's per-document work beyond OCR, measured (docs/benchmarks.md): pdfium
+            # rasterises the page for OCR faster than Ghostscript; no lossless re-optimising
+            # of the page images (a scanner's JPEG or PNG stays as it is, --optimize 0) and
+            # no linearising for web view (the access copy is downloaded whole).
+            "--rasterizer",
+            "pypdfium",
+            "--optimize",
+            "0",
+            "--fast-web-view",
+            "999999",
             "--quiet",
         ]
         if has_text:
@@ -113,8 +123,10 @@ def run_ocr(
             # with text go through a PDF/A conversion.
             command += ["--mode", "skip", "--output-type", "pdf"]
         else:
-            command += ["--output-type", "pdfa", "--rotate-pages"]
-            command += ["--deskew"] if deskew else []
+            command += ["--output-type", "pdfa"]
+            # Pages straightened in ingest.scanprep were turned upright there too; the others
+            # (scans inside PDFs) get ocrmypdf's deskew and Tesseract's orientation pass.
+            command += ["--deskew", "--rotate-pages"] if deskew else []
         # ocrmypdf's own temporary files inside ours, so a sweep finds them (ingest/ocrtemp.py).
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
         if settings.tables:

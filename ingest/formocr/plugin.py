@@ -7,6 +7,12 @@ page image, PDF/A, the sidecar text); only the recognition of each (deskewed) pa
 ours. The engine returns its lines and words as an ``OcrElement`` tree, which ocrmypdf's
 fpdf2 renderer places as an invisible text layer on the page. When ``HEDANG_FORMOCR_DIR`` is
 set, the cell structure of page *n* is written there as ``{n:06d}.json`` for the caller.
+
+The text layer is invisible, so its words are set in ocrmypdf's own glyphless font (Occulta)
+rather than in the system's Noto CJK fonts: fpdf2 subsets and compiles a CJK font for every
+document (about 0.7 s a page here) only to draw nothing; the glyphless font keeps each
+character's Unicode, so text extraction and search find the same words. ocrmypdf has no
+hook for the renderer's font choice, so :func:`initialize` sets it when ocrmypdf loads us.
 """
 
 from __future__ import annotations
@@ -83,6 +89,25 @@ class TableOcrEngine(TesseractOcrEngine):
                 json.dumps(result.as_json(), ensure_ascii=False, default=int), encoding="utf-8"
             )
         return page_tree(result, page_number), result.text
+
+
+def glyphless_text_layer() -> bool:
+    """Make ocrmypdf's fpdf2 renderer set every word in its glyphless fallback font."""
+    try:
+        from ocrmypdf.font.multi_font_manager import MultiFontManager
+    except ImportError:  # another ocrmypdf: keep its fonts, only slower
+        return False
+
+    def glyphless(self, word_text: str, line_language: str | None):
+        return self.font_provider.get_fallback_font()
+
+    MultiFontManager.select_font_for_word = glyphless
+    return True
+
+
+@hookimpl
+def initialize(plugin_manager) -> None:
+    glyphless_text_layer()
 
 
 @hookimpl
