@@ -13,6 +13,11 @@ rather than in the system's Noto CJK fonts: fpdf2 subsets and compiles a CJK fon
 document (about 0.7 s a page here) only to draw nothing; the glyphless font keeps each
 character's Unicode, so text extraction and search find the same words. ocrmypdf has no
 hook for the renderer's font choice, so :func:`initialize` sets it when ocrmypdf loads us.
+
+Every page image is written as PNG three or four times on its way to Tesseract (ocrmypdf's
+rasterised page, its OCR image, and what pytesseract hands to each Tesseract call); they are
+temporary files, so in this process PNGs are written with zlib level 1 (0.12 s instead of
+0.25 s for an A4 page at 300 dpi, for files about a fifth larger): :func:`fast_png`.
 """
 
 from __future__ import annotations
@@ -105,9 +110,25 @@ def glyphless_text_layer() -> bool:
     return True
 
 
+def fast_png(level: int = 1) -> None:
+    """PNGs written by this process default to zlib ``level`` (they are temporary files)."""
+    original = Image.SAVE["PNG"]
+    if getattr(original, "hedang_fast", False):
+        return
+
+    def save(im, fp, filename, *args, **kwargs):
+        im.encoderinfo.setdefault("compress_level", level)
+        return original(im, fp, filename, *args, **kwargs)
+
+    save.hedang_fast = True
+    Image.register_save("PNG", save)
+
+
 @hookimpl
 def initialize(plugin_manager) -> None:
+    # Called in ocrmypdf's own process only (ingest.ocr starts it for each document).
     glyphless_text_layer()
+    fast_png()
 
 
 @hookimpl
