@@ -112,6 +112,8 @@ def glyphless_text_layer() -> bool:
 
 def fast_png(level: int = 1) -> None:
     """PNGs written by this process default to zlib ``level`` (they are temporary files)."""
+    from PIL import PngImagePlugin  # noqa: F401  (registers PNG: PIL loads formats lazily)
+
     original = Image.SAVE["PNG"]
     if getattr(original, "hedang_fast", False):
         return
