@@ -38,7 +38,7 @@ ORIENT_SIZE = 1600  # long side of the copy orientation is judged on (≈140 dpi
 SIDEWAYS_RATIO = 1.0  # line profile: ink varies more across than along → lines run vertically
 TITLE_SCALE = 1.3  # a title's characters are this much taller than the page's median ones
 TITLE_ZONE = 0.3  # …and its line lies in the top (or, turned, the bottom) share of the text
-OSD_CONFIDENCE = 2.0  # Tesseract's confidence needed to confirm a turn the page suggests
+OSD_CONFIDENCE = 5.0  # Tesseract's confidence needed to confirm a turn the page suggests
 TURNS = {
     90: Image.Transpose.ROTATE_90,
     180: Image.Transpose.ROTATE_180,
