@@ -17,7 +17,9 @@ hook for the renderer's font choice, so :func:`initialize` sets it when ocrmypdf
 Every page image is written as PNG three or four times on its way to Tesseract (ocrmypdf's
 rasterised page, its OCR image, and what pytesseract hands to each Tesseract call); they are
 temporary files, so in this process PNGs are written with zlib level 1 (0.12 s instead of
-0.25 s for an A4 page at 300 dpi, for files about a fifth larger): :func:`fast_png`.
+0.25 s for an A4 page at 300 dpi, for files about a fifth larger): :func:`fast_png`. (Scans
+inside PDFs, which ocrmypdf straightens itself, keep its straightened PNG as the visible page:
+their access copies are that much larger.)
 """
 
 from __future__ import annotations
