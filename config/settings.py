@@ -212,6 +212,9 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu polls the folders (1 s by default); a document's steps are queued one after
+        # another, so every hop waited up to a second. A listing every 0.1 s costs nothing.
+        "polling_interval": 0.1,
     }
     # Workers must not broadcast over the filesystem (remote control would poll folders).
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False

@@ -7,10 +7,12 @@ worker's own process in a bad state, and the time limit is enforced from outside
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +108,16 @@ def run_ocr(
             str(sidecar),
             "--pdf-renderer",
             settings.renderer,
+            # ocrmypdf's per-document work beyond OCR, measured (docs/benchmarks.md): pdfium
+            # rasterises the page for OCR faster than Ghostscript; no lossless re-optimising
+            # of the page images (a scanner's JPEG or PNG stays as it is, --optimize 0) and
+            # no linearising for web view (the access copy is downloaded whole).
+            "--rasterizer",
+            "pypdfium",
+            "--optimize",
+            "0",
+            "--fast-web-view",
+            "999999",
             "--quiet",
         ]
         if has_text:
@@ -113,8 +125,10 @@ def run_ocr(
             # with text go through a PDF/A conversion.
             command += ["--mode", "skip", "--output-type", "pdf"]
         else:
-            command += ["--output-type", "pdfa", "--rotate-pages"]
-            command += ["--deskew"] if deskew else []
+            command += ["--output-type", "pdfa"]
+            # Pages straightened in ingest.scanprep were turned upright there too; the others
+            # (scans inside PDFs) get ocrmypdf's deskew and Tesseract's orientation pass.
+            command += ["--deskew", "--rotate-pages"] if deskew else []
         # ocrmypdf's own temporary files inside ours, so a sweep finds them (ingest/ocrtemp.py).
         env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
         if settings.tables:
@@ -167,18 +181,55 @@ def _tail(text: str, lines: int = 5) -> str:
     return " | ".join(line for line in text.strip().splitlines()[-lines:])
 
 
-def render_thumbnails(pdf: bytes, dpi: int = 40) -> list[bytes]:
+THUMBNAIL_DPI = 40
+# The thumbnails made while a splitter had the pages rendered anyway (render_pages), for the
+# filing step that asks for them next in the same process: {sha256 of the PDF: PNGs}.
+_made_thumbnails: dict[str, list[bytes]] = {}
+
+
+def _thumbnail_png(image: Image.Image, size: tuple[int, int] | None = None) -> bytes:
+    if size is not None and image.size != size:
+        image = image.resize(size, Image.Resampling.BOX)
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def render_pages(pdf: bytes, dpi: int) -> Iterator[Image.Image]:
+    """Each page rendered at ``dpi`` (RGB), for a reader of the page images (the separator
+    sheets' QR codes). The page thumbnails are made from the same renders on the way and kept
+    for :func:`render_thumbnails`, so the filing step renders every page once, not twice."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    thumbs = []
+    try:
+        for page in document:
+            width, height = page.get_size()
+            image = page.render(scale=dpi / 72).to_pil()
+            page.close()
+            small = (round(width * THUMBNAIL_DPI / 72), round(height * THUMBNAIL_DPI / 72))
+            thumbs.append(_thumbnail_png(image, small))
+            yield image
+    finally:
+        document.close()
+    _made_thumbnails.clear()
+    _made_thumbnails[hashlib.sha256(pdf).hexdigest()] = thumbs
+
+
+def render_thumbnails(pdf: bytes, dpi: int = THUMBNAIL_DPI) -> list[bytes]:
     """Small PNG images of every page, for the review queue."""
     import pypdfium2 as pdfium
 
+    if dpi == THUMBNAIL_DPI:
+        made = _made_thumbnails.pop(hashlib.sha256(pdf).hexdigest(), None)
+        if made is not None:
+            return made
     document = pdfium.PdfDocument(pdf)
     try:
         thumbs = []
         for page in document:
-            image = page.render(scale=dpi / 72).to_pil()
-            buf = io.BytesIO()
-            image.convert("RGB").save(buf, format="PNG", optimize=True)
-            thumbs.append(buf.getvalue())
+            thumbs.append(_thumbnail_png(page.render(scale=dpi / 72).to_pil()))
             page.close()
         return thumbs
     finally:

@@ -3,12 +3,14 @@ straightened, and the blank backs of a duplex scan left out. The original is nev
 only the access copy (the PDF that goes to OCR) and so the item's pages lose the backs, and
 the kept pages are numbered 1..n with each one's scanned page kept in the summary.
 
-- Image files (JPEG, PNG, TIFF, JPEG 2000): each frame is straightened here
+- Image files (JPEG, PNG, TIFF, JPEG 2000): each frame is turned upright
+  (ingest.deskew.upright: a quarter turn or a half when the page says so) and straightened here
   (ingest.deskew.straighten), which also gives the residual skew and the ink ratio from the
   thumbnail it makes anyway; the page checks add almost nothing to the deskew.
 - PDFs: each page whose scan covers the page is decoded and measured as it is. OCR then
-  straightens text-less PDFs itself (ocrmypdf --deskew); a page measured more than 3° off is
-  measured again in the OCR'd PDF, so what is flagged is what is left after deskew.
+  straightens and turns text-less PDFs itself (ocrmypdf --deskew --rotate-pages); a page
+  measured more than 3° off is measured again in the OCR'd PDF, so what is flagged is what is
+  left after deskew.
 
 The summary (``ingest.quality.summary``) is kept on the document (``page_quality``) for the
 filing step, which may run in another process; the operation log says which pages were
@@ -27,7 +29,7 @@ from PIL import Image
 
 from archive import audit
 from ingest import quality
-from ingest.deskew import encode_frame, frame_dpi, straighten
+from ingest.deskew import encode_frame, frame_dpi, straighten, upright
 from ingest.pdfscans import pdf_page_images
 from ingest.quality import Measure, PageQuality, Profile
 
@@ -84,6 +86,9 @@ def prepare(data: bytes, media_type: str, profile: Profile = quality.NO_PROFILE)
             if img.info.get("dpi"):
                 frame.info["dpi"] = img.info["dpi"]
             dpi, estimated = quality.page_dpi(frame)
+            # Turned upright here (a sideways or upside-down feed), so OCR needs no
+            # orientation pass of its own (ocrmypdf's --rotate-pages).
+            frame, _turn = upright(frame)
             straight = straighten(frame)
             measured = Measure(
                 number=index + 1,

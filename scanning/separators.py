@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 import pypdfium2 as pdfium
 import zxingcpp
 
+from ingest.ocr import render_pages
 from scanning.payload import InvalidPayload, Separator, decode, is_ours
 
 RENDER_DPI = 150
@@ -81,20 +82,30 @@ def read_code(image) -> PageCode:
 
 def read_page_codes(pdf: bytes, texts: list[str] | tuple[str, ...] = ()) -> list[PageCode]:
     """Each page's code. A page whose text says it is a sheet but shows no readable code is
-    rendered again at a higher resolution before it is called unreadable."""
+    rendered again at a higher resolution before it is called unreadable.
+
+    The pages are rendered by ``ingest.ocr.render_pages``, which makes the filing step's page
+    thumbnails from the same renders (one render of each page, not two)."""
+    codes = []
+    for index, image in enumerate(render_pages(pdf, RENDER_DPI)):
+        code = read_code(image.convert("L"))
+        text = texts[index] if index < len(texts) else ""
+        if code.separator is None and _looks_like_sheet(text):
+            code = read_code(_render(pdf, index, RETRY_DPI))
+            if code.separator is None and not code.error:
+                code = PageCode(error=f"第 {index + 1} 页像分隔页，但二维码无法识别")
+        codes.append(code)
+    return codes
+
+
+def _render(pdf: bytes, index: int, dpi: int):
     document = pdfium.PdfDocument(pdf)
     try:
-        codes = []
-        for index, page in enumerate(document):
-            code = read_code(page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil())
-            text = texts[index] if index < len(texts) else ""
-            if code.separator is None and _looks_like_sheet(text):
-                code = read_code(page.render(scale=RETRY_DPI / 72, grayscale=True).to_pil())
-                if code.separator is None and not code.error:
-                    code = PageCode(error=f"第 {index + 1} 页像分隔页，但二维码无法识别")
-            codes.append(code)
+        page = document[index]
+        try:
+            return page.render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
             page.close()
-        return codes
     finally:
         document.close()
 

@@ -7,6 +7,19 @@ page image, PDF/A, the sidecar text); only the recognition of each (deskewed) pa
 ours. The engine returns its lines and words as an ``OcrElement`` tree, which ocrmypdf's
 fpdf2 renderer places as an invisible text layer on the page. When ``HEDANG_FORMOCR_DIR`` is
 set, the cell structure of page *n* is written there as ``{n:06d}.json`` for the caller.
+
+The text layer is invisible, so its words are set in ocrmypdf's own glyphless font (Occulta)
+rather than in the system's Noto CJK fonts: fpdf2 subsets and compiles a CJK font for every
+document (about 0.7 s a page here) only to draw nothing; the glyphless font keeps each
+character's Unicode, so text extraction and search find the same words. ocrmypdf has no
+hook for the renderer's font choice, so :func:`initialize` sets it when ocrmypdf loads us.
+
+Every page image is written as PNG three or four times on its way to Tesseract (ocrmypdf's
+rasterised page, its OCR image, and what pytesseract hands to each Tesseract call); they are
+temporary files, so in this process PNGs are written with zlib level 1 (0.12 s instead of
+0.25 s for an A4 page at 300 dpi, for files about a fifth larger): :func:`fast_png`. (Scans
+inside PDFs, which ocrmypdf straightens itself, keep its straightened PNG as the visible page:
+their access copies are that much larger.)
 """
 
 from __future__ import annotations
@@ -83,6 +96,43 @@ class TableOcrEngine(TesseractOcrEngine):
                 json.dumps(result.as_json(), ensure_ascii=False, default=int), encoding="utf-8"
             )
         return page_tree(result, page_number), result.text
+
+
+def glyphless_text_layer() -> bool:
+    """Make ocrmypdf's fpdf2 renderer set every word in its glyphless fallback font."""
+    try:
+        from ocrmypdf.font.multi_font_manager import MultiFontManager
+    except ImportError:  # another ocrmypdf: keep its fonts, only slower
+        return False
+
+    def glyphless(self, word_text: str, line_language: str | None):
+        return self.font_provider.get_fallback_font()
+
+    MultiFontManager.select_font_for_word = glyphless
+    return True
+
+
+def fast_png(level: int = 1) -> None:
+    """PNGs written by this process default to zlib ``level`` (they are temporary files)."""
+    from PIL import PngImagePlugin  # noqa: F401  (registers PNG: PIL loads formats lazily)
+
+    original = Image.SAVE["PNG"]
+    if getattr(original, "hedang_fast", False):
+        return
+
+    def save(im, fp, filename, *args, **kwargs):
+        im.encoderinfo.setdefault("compress_level", level)
+        return original(im, fp, filename, *args, **kwargs)
+
+    save.hedang_fast = True
+    Image.register_save("PNG", save)
+
+
+@hookimpl
+def initialize(plugin_manager) -> None:
+    # Called in ocrmypdf's own process only (ingest.ocr starts it for each document).
+    glyphless_text_layer()
+    fast_png()
 
 
 @hookimpl
