@@ -14,6 +14,12 @@ from ingest.formocr.templates import load_templates, match_template, matches, no
 
 ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
 CN_NUM = re.compile(r"[\d.,，]+")
+WORDS = re.compile(r"[\u4e00-\u9fff]")
+# "柯刚波务工月收入约2,300元": a person, what, and an amount, one per clause.
+PERSON_AMOUNT = re.compile(
+    r"(?P<person>[\u4e00-\u9fff]{2,4}?)(?=务工|月收入|年收入|收入|每月|每年|工资|经营|退休|养老|低保)"
+    r"[^;；,，。]*?(?P<amount>\d[\d,，]*(?:\.\d+)?)元"
+)
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -37,7 +43,11 @@ def convert(value: str, kind: str | None):
             return "0.00" if v else None
         m = CN_NUM.search(v)
         if not m:
-            return "0.00"  # an amount cell without a digit says 无 (often misread alone)
+            # An amount cell without a digit says 无 (often misread alone); longer words
+            # are kept as they were read.
+            return "0.00" if len(v) <= 2 else v
+        if WORDS.search(v.replace("元", "")):
+            return v  # prose ("子女每月给付赡养费约600元"): the words, not a guessed amount
         number = m.group(0).replace("，", ",").strip(".,")
         if number.count(".") > 1:  # a thousands comma read as a dot
             head, _, tail = number.rpartition(".")
@@ -129,22 +139,47 @@ def _header_start(table: Table, find: list, rows: int = 1) -> int | None:
     return None
 
 
-def read_table(table: Table, spec: dict) -> list[dict]:
+def columns_of(table: Table, spec: dict) -> tuple[int, dict[str, list[int]]] | None:
+    """Where the header starts and each field's columns, found by the header cells' text
+    (not by position: a form printed with its columns in another order still maps)."""
     n_header = spec.get("header_rows", 1)
     start = _header_start(table, spec["find"], n_header)
     if start is None:
-        return []
+        return None
     labels = _header(_Shifted(table, start), n_header)
     columns: dict[str, list[int]] = {}
     for field, kws in spec["columns"].items():
         columns[field] = [i for i, label in enumerate(labels) if label and matches(kws, label)]
+    return start + n_header, columns
+
+
+def read_table(
+    table: Table, spec: dict, continued: list[Table] = (), found: tuple | None = None
+) -> list[dict]:
+    """The records of a row table; ``continued``: the same table's parts on the next pages
+    (read with this part's columns, whether or not they repeat the header)."""
+    found = found or columns_of(table, spec)
+    if found is None:
+        return []
+    first, columns = found
+    records: list[dict] = []
+    parts = [(table, first)]
+    for part in continued:
+        again = columns_of(part, spec)
+        parts.append((part, again[0] if again else 0))
+    for part, start in parts:
+        if _rows(part, start, spec, columns, records):
+            break  # the table ended (``until``)
+    return _nest(records, spec["nest"]) if spec.get("nest") else records
+
+
+def _rows(table: Table, start: int, spec: dict, columns: dict, records: list[dict]) -> bool:
     per_row = max((len(v) for v in columns.values()), default=0)
     types = spec.get("types", {})
     group = spec.get("group")
-    records = []
-    for row in range(start + n_header, table.rows):
+    for row in range(start, table.rows):
         if spec.get("until") and matches([spec["until"]], table.row_text(row)):
-            break
+            return True
         for k in range(per_row):
             rec = {}
             for field, cols in columns.items():
@@ -159,7 +194,7 @@ def read_table(table: Table, spec: dict) -> list[dict]:
                     group.get("default", ""),
                 )
             records.append(rec)
-    return _nest(records, spec["nest"]) if spec.get("nest") else records
+    return False
 
 
 def _own(spec: dict) -> set[str]:
@@ -192,7 +227,23 @@ def _nest(records: list[dict], nest: dict) -> list[dict]:
 # --- blocks, values, patterns ---------------------------------------------------------------
 
 
-def read_block(tables: list[Table], spec: dict) -> dict[str, dict]:
+def amounts_by_person(text: str) -> list[dict]:
+    """Each person's amount in a sentence naming several ("甲务工月收入约5,000元;乙…")."""
+    out = []
+    for m in PERSON_AMOUNT.finditer(norm(text)):
+        amount = m["amount"].replace("，", ",").replace(",", "")
+        try:
+            out.append({"person": m["person"], "amount": f"{Decimal(amount):.2f}"})
+        except InvalidOperation:
+            continue
+    return out
+
+
+def read_block(tables: list[Table], spec: dict, details: list | None = None) -> dict[str, dict]:
+    """Rows of values under a row of item headings. A value cell merged across several
+    headings fills one field (``merge_into`` among the keys it covers, else the first),
+    never each of them; amounts stated in words are kept as words (``details`` gets each
+    person's amount when the words name several)."""
     out: dict[str, dict] = {}
     for table in tables:
         for row in range(table.rows):
@@ -204,20 +255,43 @@ def read_block(tables: list[Table], spec: dict) -> dict[str, dict]:
                 name = next((n for kw, n in spec["rows"] if matches([kw], label)), None)
                 if name is None or name in out:
                     continue
-                values = {}
-                heads.sort(key=lambda h: h["col"])
-                by_position = len(heads) == len(spec["keys"])
-                for n, (key, kw) in enumerate(spec["keys"].items()):
-                    head = next((h for h in heads if matches([kw], h["text"])), None)
-                    if head is None and by_position:
-                        head = heads[n]
-                    if head is not None:
-                        value = convert(table.text(below, head["col"]), spec.get("type"))
-                        if value not in ("", None):
-                            values[key] = value
-                out[name] = values
+                out[name] = _block_row(table, below, heads, spec, name, details)
             return out
     return out
+
+
+def _block_row(table: Table, row: int, heads: list[dict], spec: dict, name: str, details):
+    heads = sorted(heads, key=lambda h: h["col"])
+    by_position = len(heads) == len(spec["keys"])
+    keyed = []  # (key, head)
+    for n, (key, kw) in enumerate(spec["keys"].items()):
+        head = next((h for h in heads if matches([kw], h["text"])), None)
+        if head is None and by_position:
+            head = heads[n]
+        if head is not None:
+            keyed.append((key, head))
+    covering: dict[int, list[str]] = {}  # value cell → the keys whose heading it covers
+    cells: dict[int, dict] = {}
+    for key, head in keyed:
+        cell = table.at(row, head["col"])
+        if cell is not None:
+            covering.setdefault(id(cell), []).append(key)
+            cells[id(cell)] = cell
+    values = {}
+    for ident, keys in covering.items():
+        target = spec.get("merge_into") if spec.get("merge_into") in keys else keys[0]
+        text = cells[ident]["text"]
+        value = convert(text, spec.get("type"))
+        if value in ("", None):
+            continue
+        values[target] = value
+        people = amounts_by_person(text) if WORDS.search(norm(text).replace("元", "")) else []
+        people = people if len(people) > 1 else []  # one amount in words: the words alone
+        if details is not None and (len(keys) > 1 or people):
+            details.append(
+                {"field": f"{name}.{target}", "covers": keys, "text": norm(text), "amounts": people}
+            )
+    return dict(sorted(values.items(), key=lambda kv: list(spec["keys"]).index(kv[0])))
 
 
 def read_value(tables: list[Table], spec: dict):
@@ -244,6 +318,12 @@ def _outside_text(pages: list[dict]) -> str:
     )
 
 
+def _all_text(pages: list[dict]) -> str:
+    """Every line of the pages in reading order, joined without breaks (a header line printed
+    as label and value cells reads as one line)."""
+    return "".join(norm(ln["text"]) for page in pages if page for ln in page["lines"])
+
+
 def _by_tables(tables: list[Table], templates: tuple[dict, ...]) -> dict | None:
     """A template all of whose tables are there (the title may be misread)."""
     for template in templates:
@@ -256,23 +336,65 @@ def _by_tables(tables: list[Table], templates: tuple[dict, ...]) -> dict | None:
     return None
 
 
+def _continued(table: Table, tables: list[Table], spec: dict) -> list[Table]:
+    """The parts of ``table`` on the following pages: the first table of the next page with
+    as many columns, when ``table`` is the last of its page (header repeated or not)."""
+    out, last = [], table
+    while True:
+        on_page = [t for t in tables if t.page == last.page]
+        if last is not on_page[-1]:
+            return out
+        nxt = [t for t in tables if t.page == last.page + 1]
+        if not nxt or nxt[0].cols != last.cols:
+            return out
+        out.append(nxt[0])
+        last = nxt[0]
+
+
 def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = None) -> dict:
+    """``{"template", "subtype", "subtype_from", "fields", "missing", "mismatch", "amounts"}``.
+
+    The template is the one the title names, else the one whose tables are all there.
+    ``mismatch`` (reasons, in Chinese) says when the title names one form and the tables are
+    another's or are not found: the fields are then not mapped (the item goes to review).
+    ``missing`` lists the template's columns this layout does not print."""
     pages = [p for p in pages if p]
     if not pages:
         return {}
     text = "\n".join(ln["text"] for ln in pages[0]["lines"][:6])
     templates = templates if templates is not None else load_templates()
     tables = tables_of(pages)
-    template = match_template(text, templates) or _by_tables(tables, templates)
+    by_title = match_template(text, templates)
+    by_tables = _by_tables(tables, (by_title,) if by_title else templates)
+    template = by_title or by_tables
     if template is None:
         return {}
+    mismatch = []
+    if by_title and template.get("tables") and by_tables is None:
+        other = _by_tables(tables, templates)
+        mismatch.append(
+            f"标题为{by_title['title']}，表格却是{other['title']}的"
+            if other
+            else f"标题为{by_title['title']}，未找到该表的表格"
+        )
+        return {
+            "template": template["name"],
+            "subtype": template.get("subtype", ""),
+            "subtype_from": "title",
+            "fields": {},
+            "mismatch": mismatch,
+        }
     fields: dict = {}
-    outside = _outside_text(pages)
+    missing: list[str] = []
+    details: list[dict] = []
+    outside, everything = _outside_text(pages), _all_text(pages)
     types = template.get("types", {})
-    for name, pattern in template.get("patterns", {}).items():
-        m = re.search(pattern, outside)
-        if m:
-            fields[name] = convert(m.group("v"), types.get(name))
+    for name, patterns in template.get("patterns", {}).items():
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            m = re.search(pattern, outside) or re.search(pattern, everything)
+            if m:
+                fields[name] = convert(m.group("v"), types.get(name))
+                break
     for spec in template.get("tables", []):
         candidates = [
             t
@@ -293,7 +415,12 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
                 rows += [{spec["caption_field"]: section, **r} for r in read_table(t, spec)]
             fields[spec["name"]] = rows
             continue
-        records = [r for t in candidates[:1] for r in read_table(t, spec)]
+        records = []
+        if candidates:
+            found = columns_of(candidates[0], spec)
+            missing += [f"{spec['name']}.{f}" for f, cols in found[1].items() if not cols]
+            continued = _continued(candidates[0], tables, spec)
+            records = read_table(candidates[0], spec, continued, found)
         if spec.get("group"):
             for _, name in spec["group"]["split"]:
                 fields[name] = [
@@ -304,9 +431,21 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
         else:
             fields[spec["name"]] = records
     for spec in template.get("blocks", []):
-        fields.update(read_block(tables, spec))
+        fields.update(read_block(tables, spec, details))
     for name, spec in template.get("values", {}).items():
+        if name in fields:
+            continue  # found by a pattern in the page text (a header line printed as cells)
         value = read_value(tables, spec)
         if value is not None:
             fields[name] = value
-    return {"template": template["name"], "fields": fields}
+    out = {
+        "template": template["name"],
+        "subtype": template.get("subtype", ""),
+        "subtype_from": "title" if by_title else "tables",
+        "fields": fields,
+    }
+    if missing:
+        out["missing"] = missing
+    if details:
+        out["amounts"] = details
+    return out
