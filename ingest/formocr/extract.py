@@ -369,21 +369,10 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
     template = by_title or by_tables
     if template is None:
         return {}
-    mismatch = []
     if by_title and template.get("tables") and by_tables is None:
-        other = _by_tables(tables, templates)
-        mismatch.append(
-            f"标题为{by_title['title']}，表格却是{other['title']}的"
-            if other
-            else f"标题为{by_title['title']}，未找到该表的表格"
-        )
-        return {
-            "template": template["name"],
-            "subtype": template.get("subtype", ""),
-            "subtype_from": "title",
-            "fields": {},
-            "mismatch": mismatch,
-        }
+        other = _by_tables(tables, tuple(t for t in templates if t is not by_title))
+        if other is not None:
+            return _mismatch(template, f"标题为{by_title['title']}，表格却是{other['title']}的")
     fields: dict = {}
     missing: list[str] = []
     details: list[dict] = []
@@ -438,6 +427,18 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
         value = read_value(tables, spec)
         if value is not None:
             fields[name] = value
+    if (
+        template.get("tables")
+        and not any(fields.get(s["name"]) for s in template["tables"] if not s.get("group"))
+        and not any(
+            fields.get(n)
+            for s in template["tables"]
+            if s.get("group")
+            for _, n in s["group"]["split"]
+        )
+        and not any(fields.get(n) for b in template.get("blocks", []) for _, n in b["rows"])
+    ):
+        return _mismatch(template, f"标题为{template['title']}，未找到该表的表格")
     out = {
         "template": template["name"],
         "subtype": template.get("subtype", ""),
@@ -449,3 +450,14 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
     if details:
         out["amounts"] = details
     return out
+
+
+def _mismatch(template: dict, reason: str) -> dict:
+    """The title names ``template`` but the tables are not its own: nothing is mapped."""
+    return {
+        "template": template["name"],
+        "subtype": template.get("subtype", ""),
+        "subtype_from": "title",
+        "fields": {},
+        "mismatch": [reason],
+    }

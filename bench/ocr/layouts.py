@@ -1,0 +1,102 @@
+"""The OCR benchmark on forms laid out as other agencies print them (``tests/synthetic/printed``):
+landscape inside an outer frame, columns swapped and resized, rows added or removed, a
+photographed page, a 花名册 running onto page 2. Same columns as the main table (character
+accuracy per engine), plus what issue #20 asks of these layouts."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from bench.ocr.fields import compare_printed
+from tests.synthetic.degrade import degrade
+from tests.synthetic.ocr import char_accuracy
+from tests.synthetic.printed import render_printed
+
+# (layout, preset): the landscape form also photographed (高拍仪).
+CASES = (
+    ("home_visit_landscape", "scan"),
+    ("home_visit_landscape", "camera"),
+    ("home_visit_portrait", "scan"),
+    ("roster_two_pages", "scan"),
+)
+SUBTYPES = {"home_visit": "入户核查表", "commission": "核对委托书"}
+
+
+def _subtype(texts: list[str], form: dict) -> str:
+    """As the pipeline decides it: the title's keywords, else the matched template."""
+    from archive.categories import STANDARD_SUBTYPES
+    from ingest.text import SubtypeRule, recognise_subtype
+
+    names = [name for subtypes in STANDARD_SUBTYPES.values() for _code, name, _kw in subtypes]
+    rules = [
+        SubtypeRule(n, cat, tuple(k for k in keywords.split(",") if k))
+        for n, (cat, (_code, _name, keywords)) in enumerate(
+            (cat, s) for cat, subtypes in STANDARD_SUBTYPES.items() for s in subtypes
+        )
+    ]
+    rule = recognise_subtype(texts, rules)
+    if rule is not None:
+        return names[rule.subtype_id]
+    return "" if form.get("mismatch") else form.get("subtype", "")
+
+
+def run(households, engines, cached, page_bytes, extracted_pages) -> str:
+    from ingest.formocr.templates import fuzzy_in, norm
+
+    acc = defaultdict(list)
+    rows, kinds = [], defaultdict(lambda: [0, 0])
+    for layout, preset in CASES:
+        chosen = [households[i] for i in (4, 8, 10, 11, 0, 3)]
+        form = render_printed(layout, chosen if layout.startswith("roster") else chosen[0])
+        pngs = [page_bytes(degrade(img, preset, seed=20 + n)) for n, img in enumerate(form.images)]
+        for engine in engines:
+            results = [cached(engine, png, False) for png in pngs]
+            for truth, res in zip(form.page_texts, results, strict=True):
+                acc[engine, layout, preset].append(char_accuracy(truth, res["text"]))
+            if engine != "tables":
+                continue
+            text = norm("".join(r["text"] for r in results))
+            got = extracted_pages(results)
+            title_ok = fuzzy_in(form.title, text)
+            header_ok = all(fuzzy_in(p, text) for p in form.header.split("  ") if p)
+            subtype = _subtype([r["text"] for r in results], got)
+            for kind, (ok, n) in compare_printed(form, got).items():
+                kinds[kind][0] += ok
+                kinds[kind][1] += n
+            rows.append((layout, preset, title_ok, header_ok, subtype, SUBTYPES[form.template]))
+            print(f"layouts {layout} {preset} {acc[engine, layout, preset]}", flush=True)
+    lines = [
+        "### Forms laid out differently (`tests/synthetic/printed.py`)",
+        "",
+        "A separate generator (its own drawing code) prints the standard's forms as other "
+        "agencies do: 入户核查表 on A4 landscape inside an outer frame holding the title and "
+        "the header line, member columns in another order and width, two blank rows, the "
+        "obligors' assets and income each one cell merged across five columns in words; the "
+        "same form on A4 portrait with its header line as table rows and fewer columns; a "
+        "委托书 whose 花名册 runs onto page 2 without repeating its header. Run with "
+        "`python -m bench.ocr.run --layouts --write`.",
+        "",
+        "| layout | preset | " + " | ".join(engines) + " | title + header in text | subtype |",
+        "|---|---|" + "---|" * (len(engines) + 2),
+    ]
+    for layout, preset, title_ok, header_ok, subtype, wanted in rows:
+        vals = [acc.get((e, layout, preset)) for e in engines]
+        lines.append(
+            f"| {layout} | {preset} | "
+            + " | ".join(f"{statistics.mean(v):.3f}" if v else "–" for v in vals)
+            + f" | {'yes' if title_ok else 'NO'} + {'yes' if header_ok else 'NO'} | "
+            + f"{subtype or '–'} {'✓' if subtype == wanted else '✗'} |"
+        )
+    for e in engines:
+        vals = [v for (en, _, _), vs in acc.items() if en == e for v in vs]
+        if vals:
+            lines.append(f"\n- {e}: characters {statistics.mean(vals):.3f} over {len(vals)} pages")
+    lines += ["", "Fields on these layouts (tables engine; exact match after NFKC):", ""]
+    lines += ["| " + " | ".join(sorted(kinds)) + " |", "|" + "---|" * len(kinds)]
+    lines.append(
+        "| "
+        + " | ".join(f"{kinds[k][0] / kinds[k][1]:.3f} ({kinds[k][1]})" for k in sorted(kinds))
+        + " |"
+    )
+    return "\n".join(lines)
