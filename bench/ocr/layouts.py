@@ -51,7 +51,7 @@ def run(households, engines, cached, page_bytes, extracted_pages) -> str:
         form = render_printed(layout, chosen if layout.startswith("roster") else chosen[0])
         pngs = [page_bytes(degrade(img, preset, seed=20 + n)) for n, img in enumerate(form.images)]
         for engine in engines:
-            results = [cached(engine, png, False) for png in pngs]
+            results = [cached(engine, png) for png in pngs]
             for truth, res in zip(form.page_texts, results, strict=True):
                 acc[engine, layout, preset].append(char_accuracy(truth, res["text"]))
             if engine != "tables":

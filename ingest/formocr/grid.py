@@ -256,12 +256,15 @@ def _tables(grid_mask: np.ndarray, cells: list[Cell]) -> list[tuple[int, int, in
 
 
 def _cluster(values: list[int], tol: int) -> list[int]:
-    out: list[int] = []
+    """Edges within ``tol`` of their neighbour are one ruling line (chained, so a line that
+    leans a little across a wide table stays one), each given by its mean."""
+    groups: list[list[int]] = []
     for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [round(sum(g) / len(g)) for g in groups]
 
 
 def _index(cells: list[Cell], grid_mask: np.ndarray) -> None:
