@@ -61,7 +61,7 @@ def run(households, engines, cached, page_bytes, extracted_pages) -> str:
             title_ok = fuzzy_in(form.title, text)
             header_ok = all(fuzzy_in(p, text) for p in form.header.split("  ") if p)
             subtype = _subtype([r["text"] for r in results], got)
-            for kind, (ok, n) in compare_printed(form, got).items():
+            for kind, (ok, n) in compare_printed(form, got.get("fields", {})).items():
                 kinds[kind][0] += ok
                 kinds[kind][1] += n
             rows.append((layout, preset, title_ok, header_ok, subtype, SUBTYPES[form.template]))

@@ -132,7 +132,7 @@ def main(argv=None) -> None:
     if args.write:
         from bench.report import write_section
 
-        write_section("ocr", body)
+        write_section("ocr", body + kept_subsection("layouts"))
 
 
 def layouts_main(engines: list[str], write: bool, fresh: bool = False) -> None:
@@ -168,6 +168,18 @@ def write_subsection(name: str, body: str) -> None:
     else:
         text = text.replace("<!-- bench:ocr:end -->", f"{block}\n<!-- bench:ocr:end -->")
     DOC.write_text(text, encoding="utf-8")
+
+
+def kept_subsection(name: str) -> str:
+    """The ``<!-- ocr:NAME -->`` part already in the OCR section (kept when the main table is
+    rewritten)."""
+    import re
+
+    from bench.report import DOC
+
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    m = re.search(rf"<!-- ocr:{name}:start -->.*?<!-- ocr:{name}:end -->", text, re.S)
+    return f"\n\n{m.group(0)}" if m else ""
 
 
 def extracted_form(results: list[dict]) -> dict:

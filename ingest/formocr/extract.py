@@ -159,12 +159,19 @@ class _Shifted:
 
 
 def _nest(records: list[dict], nest: dict) -> list[dict]:
+    """Rows into records with children: a row starts a new record when one of its own
+    (spanning) cells says something else than the current record's (the key, or the head's
+    ID when the key was misread); blank ones (a record split by a page break) continue it."""
     out: list[dict] = []
     for rec in records:
         child = {f: rec.pop(f, "") for f in nest["child_fields"]}
-        key = rec.get(nest["key"])
-        if not out or (key not in (None, "") and key != out[-1].get(nest["key"])):
+        if not out or any(
+            v not in (None, "") and v != out[-1].get(k) for k, v in rec.items() if k != "_group"
+        ):
             out.append({**rec, nest["children"]: []})
+        for k, v in rec.items():  # a value the record's first row lacked (misread)
+            if out[-1].get(k) in (None, "") and v not in (None, ""):
+                out[-1][k] = v
         out[-1][nest["children"]].append(child)
     return out
 

@@ -72,3 +72,28 @@ def test_landscape_home_visit_filed_with_title_and_address(hubei, tmp_path):
     a = person.address
     assert f"{a.town}{a.community}" in text
     assert item.fields["form"]["fields"]["head_name"] == person.head_name
+
+
+@override_settings(HEDANG_OCR_TABLES=True)
+def test_subtype_from_the_template_when_the_title_is_not_read(hubei, tmp_path):
+    """The title torn off (not on the scan): the tables still say 入户核查表, and the item
+    says the subtype came from them."""
+    from PIL import ImageDraw
+
+    from tests.synthetic import make_households
+    from tests.synthetic.printed import render_printed
+
+    person = make_households(5, seed=2024)[4]
+    household = register_synthetic(person, hubei, case=False)
+    page = render_printed("home_visit_landscape", person).images[0].copy()
+    ImageDraw.Draw(page).rectangle((0, 0, page.width, int(25 / 25.4 * 300)), fill="white")
+    write_tiff([degrade(page, "scan", seed=4)], tmp_path / "untitled.tif")
+
+    call_command("ingest", str(tmp_path), "--sync", stdout=io.StringIO())
+
+    document = Document.objects.get(original_name="untitled.tif")
+    item = document.item
+    assert "入户核查表" not in document.page_texts[0].replace(" ", "")
+    assert item.household_id == household.pk
+    assert item.subtype.name == "入户核查表"
+    assert "子类依表格识别" in item.status_detail
