@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ingest.formocr.templates import load_templates, match_template, matches, norm
-from ingest.formocr.values import WORDS, amounts_by_person, convert
+from ingest.formocr.values import amounts_by_person, convert, is_prose
 
 __all__ = ["convert", "extract_document", "read_block", "read_table", "read_value"]
 
@@ -225,7 +225,7 @@ def _block_row(table: Table, row: int, heads: list[dict], spec: dict, name: str,
         if value in ("", None):
             continue
         values[target] = value
-        people = amounts_by_person(text) if WORDS.search(norm(text).replace("元", "")) else []
+        people = amounts_by_person(text) if is_prose(text) else []
         people = people if len(people) > 1 else []  # one amount in words: the words alone
         if details is not None and (len(keys) > 1 or people):
             details.append(

@@ -25,6 +25,18 @@ PERSON_AMOUNT = re.compile(
 # --- values ---------------------------------------------------------------------------------
 
 
+def is_prose(text: str) -> bool:
+    """Words around the number: before it, or more than one character after it besides 元
+    (one is a misread 元)."""
+    v = norm(text)
+    m = CN_NUM.search(v)
+    if not m:
+        return bool(WORDS.search(v))
+    return (
+        bool(WORDS.search(v[: m.start()])) or len(WORDS.findall(v[m.end() :].replace("元", ""))) > 1
+    )
+
+
 def convert(value: str, kind: str | None):
     v = norm(value)
     if kind in (None, "text"):
@@ -46,7 +58,7 @@ def convert(value: str, kind: str | None):
             # An amount cell without a digit says 无 (often misread alone); longer words
             # are kept as they were read.
             return "0.00" if len(v) <= 2 else v
-        if WORDS.search(v.replace("元", "")):
+        if is_prose(v):
             return v  # prose ("子女每月给付赡养费约600元"): the words, not a guessed amount
         number = m.group(0).replace("，", ",").strip(".,")
         if number.count(".") > 1:  # a thousands comma read as a dot

@@ -140,3 +140,11 @@ def test_landscape_form_text_outside_the_table(with_obligors):
     assert got["fields"]["phone"] == with_obligors[0].head.phone
     # The obligors' income, one cell across five columns, is in one field only.
     assert len(got["fields"]["obligor_income"]) == 1
+
+
+def test_amount_only_when_the_cell_states_one_clearly():
+    assert convert("40,052.01元", "amount") == "40052.01"
+    assert convert("40,052.01兀", "amount") == "40052.01"  # 元 misread: still a number
+    assert convert("无", "amount") == "0.00"
+    assert convert("约5,000元", "amount") == "约5,000元"
+    assert convert("子女每月给付赡养费约600元", "amount") == "子女每月给付赡养费约600元"
