@@ -345,7 +345,9 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
             fields[spec["name"]] = rows
             continue
         records = []
-        if candidates:
+        if not candidates:
+            missing.append(spec["name"])  # a page of the form without its table
+        else:
             found = columns_of(candidates[0], spec)
             missing += [f"{spec['name']}.{f}" for f, cols in found[1].items() if not cols]
             continued = _continued(candidates[0], tables, spec)
@@ -367,8 +369,6 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
         value = read_value(tables, spec)
         if value is not None:
             fields[name] = value
-    if template.get("tables") and not any(fields.get(n) for n in _table_fields(template)):
-        return _mismatch(template, f"标题为{template['title']}，未找到该表的表格")
     out = {
         "template": template["name"],
         "subtype": template.get("subtype", ""),
@@ -391,11 +391,3 @@ def _mismatch(template: dict, reason: str) -> dict:
         "fields": {},
         "mismatch": [reason],
     }
-
-
-def _table_fields(template: dict) -> list[str]:
-    """The fields a template reads from tables (its rows, groups and blocks)."""
-    out = []
-    for spec in template.get("tables", []):
-        out += [n for _, n in spec["group"]["split"]] if spec.get("group") else [spec["name"]]
-    return out + [n for block in template.get("blocks", []) for _, n in block["rows"]]
