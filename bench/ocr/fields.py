@@ -100,6 +100,17 @@ def compare_printed(form, got: dict) -> dict[str, tuple[int, int]]:
         _people(out, truth_members, members)
         _count(out, "all members", len(truth_members), len(members))
         return out
+    if form.template == "review_application":
+        gr = got.get("rows") or []
+        for i, r in enumerate(truth["rows"]):
+            g = gr[i] if i < len(gr) else {}
+            for key in ("head_id", "id_number"):
+                _count(out, "ids", r[key], g.get(key))
+            for key in ("head_name", "name"):
+                _count(out, "names", r[key], g.get(key))
+            _count(out, "report numbers", r["report_number"], g.get("report_number"))
+        _count(out, "rows", len(truth["rows"]), len(gr))
+        return out
     keys = ("name", "id_number", "sex", "relation", "marital_status")
     for group in ("members", "obligors"):
         people = got.get(group) or []

@@ -13,14 +13,22 @@ from tests.synthetic.degrade import degrade
 from tests.synthetic.ocr import char_accuracy
 from tests.synthetic.printed import render_printed
 
-# (layout, preset): the landscape form also photographed (高拍仪).
+# (layout, preset, households): the landscape form also photographed (高拍仪).
 CASES = (
-    ("home_visit_landscape", "scan"),
-    ("home_visit_landscape", "camera"),
-    ("home_visit_portrait", "scan"),
-    ("roster_two_pages", "scan"),
+    ("home_visit_landscape", "scan", (4,)),
+    ("home_visit_landscape", "scan", (10,)),
+    ("home_visit_landscape", "camera", (4,)),
+    ("home_visit_portrait", "scan", (4,)),
+    ("home_visit_portrait", "scan", (10,)),
+    ("roster_two_pages", "scan", (4, 8, 10, 11, 0, 3)),
+    ("review_application_landscape", "scan", (4,)),
+    ("review_application_landscape", "scan_bw", (10,)),
 )
-SUBTYPES = {"home_visit": "入户核查表", "commission": "核对委托书"}
+SUBTYPES = {
+    "home_visit": "入户核查表",
+    "commission": "核对委托书",
+    "review_application": "复核申请表",
+}
 
 
 def _subtype(texts: list[str], form: dict) -> str:
@@ -46,14 +54,13 @@ def run(households, engines, cached, page_bytes, extracted_pages) -> str:
 
     acc = defaultdict(list)
     rows, kinds = [], defaultdict(lambda: [0, 0])
-    for layout, preset in CASES:
-        chosen = [households[i] for i in (4, 8, 10, 11, 0, 3)]
-        form = render_printed(layout, chosen if layout.startswith("roster") else chosen[0])
+    for layout, preset, picks in CASES:
+        form = render_printed(layout, [households[i] for i in picks])
         pngs = [page_bytes(degrade(img, preset, seed=20 + n)) for n, img in enumerate(form.images)]
         for engine in engines:
             results = [cached(engine, png) for png in pngs]
             for truth, res in zip(form.page_texts, results, strict=True):
-                acc[engine, layout, preset].append(char_accuracy(truth, res["text"]))
+                acc[engine, layout, preset, picks].append(char_accuracy(truth, res["text"]))
             if engine != "tables":
                 continue
             text = norm("".join(r["text"] for r in results))
@@ -64,8 +71,9 @@ def run(households, engines, cached, page_bytes, extracted_pages) -> str:
             for kind, (ok, n) in compare_printed(form, got.get("fields", {})).items():
                 kinds[kind][0] += ok
                 kinds[kind][1] += n
-            rows.append((layout, preset, title_ok, header_ok, subtype, SUBTYPES[form.template]))
-            print(f"layouts {layout} {preset} {acc[engine, layout, preset]}", flush=True)
+            wanted = SUBTYPES[form.template]
+            rows.append((layout, preset, picks, title_ok, header_ok, subtype, wanted))
+            print(f"layouts {layout} {preset} {acc[engine, layout, preset, picks]}", flush=True)
     lines = [
         "### Forms laid out differently (`tests/synthetic/printed.py`)",
         "",
@@ -77,19 +85,21 @@ def run(households, engines, cached, page_bytes, extracted_pages) -> str:
         "委托书 whose 花名册 runs onto page 2 without repeating its header. Run with "
         "`python -m bench.ocr.run --layouts --write`.",
         "",
-        "| layout | preset | " + " | ".join(engines) + " | title + header in text | subtype |",
-        "|---|---|" + "---|" * (len(engines) + 2),
+        "| layout | preset | households | "
+        + " | ".join(engines)
+        + " | title + header in text | subtype |",
+        "|---|---|---|" + "---|" * (len(engines) + 2),
     ]
-    for layout, preset, title_ok, header_ok, subtype, wanted in rows:
-        vals = [acc.get((e, layout, preset)) for e in engines]
+    for layout, preset, picks, title_ok, header_ok, subtype, wanted in rows:
+        vals = [acc.get((e, layout, preset, picks)) for e in engines]
         lines.append(
-            f"| {layout} | {preset} | "
+            f"| {layout} | {preset} | h{','.join(map(str, picks))} | "
             + " | ".join(f"{statistics.mean(v):.3f}" if v else "–" for v in vals)
             + f" | {'yes' if title_ok else 'NO'} + {'yes' if header_ok else 'NO'} | "
             + f"{subtype or '–'} {'✓' if subtype == wanted else '✗'} |"
         )
     for e in engines:
-        vals = [v for (en, _, _), vs in acc.items() if en == e for v in vs]
+        vals = [v for (en, *_), vs in acc.items() if en == e for v in vs]
         if vals:
             lines.append(f"\n- {e}: characters {statistics.mean(vals):.3f} over {len(vals)} pages")
     lines += ["", "Fields on these layouts (tables engine; exact match after NFKC):", ""]

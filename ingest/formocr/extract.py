@@ -91,6 +91,8 @@ def columns_of(table: Table, spec: dict) -> tuple[int, dict[str, list[int]]] | N
     start = _header_start(table, spec["find"], n_header)
     if start is None:
         return None
+    if n_header > 1 and matches(spec["find"], table.row_text(start)):
+        n_header = 1  # printed with a one-row header: the next row is data
     labels = _header(_Shifted(table, start), n_header)
     columns: dict[str, list[int]] = {}
     for field, kws in spec["columns"].items():

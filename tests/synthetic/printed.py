@@ -14,6 +14,8 @@ Layouts (``LAYOUTS``):
 * ``home_visit_portrait``: 入户核查表 on A4 portrait, the header line (户主姓名, 家庭人口, 联系电话,
   地址) as the first rows of the table, fewer member columns, no blank rows; an income cell
   in words (子女每月给付赡养费约600元);
+* ``review_application_landscape``: 复核申请书 on A4 landscape, a one-row header with the
+  columns in another order (no 市（州）), two blank rows;
 * ``roster_two_pages``: a 委托书 whose 花名册 starts on page 1 and runs onto page 2 (the
   header is not repeated there; a household may be split by the page break).
 
@@ -36,9 +38,15 @@ from .layout import FONT_PATH
 
 __all__ = ["LAYOUTS", "PrintedForm", "render_printed"]
 
-LAYOUTS = ("home_visit_landscape", "home_visit_portrait", "roster_two_pages")
+LAYOUTS = (
+    "home_visit_landscape",
+    "home_visit_portrait",
+    "roster_two_pages",
+    "review_application_landscape",
+)
 HOME_VISIT_TITLE = "居民家庭经济状况入户核查表"
 COMMISSION_TITLE = "居民家庭经济状况核对委托书"
+REVIEW_TITLE = "核对结果复核申请书"
 ROSTER_TITLE = "查询对象花名册"
 OBLIGOR = "非共同生活法定义务人"
 
@@ -529,6 +537,32 @@ def _roster_two_pages(households: list[SyntheticHousehold], dpi: int) -> Printed
     )
 
 
+def _review_landscape(hh: SyntheticHousehold, dpi: int) -> PrintedForm:
+    sheet = Sheet(297, 210, dpi)
+    sheet.text(148.5, 24, REVIEW_TITLE, 16, anchor="ms")
+    sheet.text(20, 38, f"{hh.parent_agency}：", 11)
+    n = len(hh.review_items)
+    intro = f"兹有相关对象1户{n}人需对核对结果申请复核，复核对象详细信息如下。"
+    sheet.text(28, 47, intro, 11)
+    header = ["核对报告编号", "申请复核人姓名", "申请复核人身份证号", "复核项目", "户主姓名",
+              "户主身份证号", "县（市、区）"]  # fmt: skip
+    ids = {m.name: m.id_number for m in hh.everyone}
+    rows, out = [[C(t) for t in header]], []
+    for name, item in hh.review_items:
+        rows.append([C(t) for t in (hh.report_number, name, ids[name], item, hh.head_name,
+                                    hh.head_id, hh.address.county)])  # fmt: skip
+        out.append({"head_name": hh.head_name, "head_id": hh.head_id, "name": name,
+                    "id_number": ids[name], "item": item, "report_number": hh.report_number})  # fmt: skip
+    rows += [[C("") for _ in header] for _ in range(2)]
+    bottom = sheet.table(15, 54, [58, 28, 46, 30, 24, 46, 35], rows, size=9, min_h=9)
+    sheet.text(20, bottom + 10, f"经办人：{hh.operator}，联系电话：{hh.operator_phone}", 11)
+    sheet.text(230, bottom + 24, hh.agency, 11, anchor="ms")
+    return PrintedForm(
+        "review_application_landscape", "review_application", REVIEW_TITLE, "", dpi,
+        [sheet.img], ["\n".join(sheet.lines)], {"rows": out},
+    )  # fmt: skip
+
+
 def render_printed(
     layout: str, households: SyntheticHousehold | list[SyntheticHousehold], dpi: int = 300
 ) -> PrintedForm:
@@ -540,4 +574,6 @@ def render_printed(
         return _home_visit_portrait(hhs[0], dpi)
     if layout == "roster_two_pages":
         return _roster_two_pages(hhs, dpi)
+    if layout == "review_application_landscape":
+        return _review_landscape(hhs[0], dpi)
     raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
