@@ -148,3 +148,30 @@ def test_amount_only_when_the_cell_states_one_clearly():
     assert convert("无", "amount") == "0.00"
     assert convert("约5,000元", "amount") == "约5,000元"
     assert convert("子女每月给付赡养费约600元", "amount") == "子女每月给付赡养费约600元"
+
+
+def test_two_row_header_template_reads_a_one_row_header():
+    header = [
+        "核对报告编号",
+        "申请复核人姓名",
+        "申请复核人身份证号",
+        "复核项目",
+        "户主姓名",
+        "户主身份证号",
+    ]
+    row = ["第42100320241200602aaf1号", "韩玲", "421003194806107568", "存款信息", "柯新德",
+           "420111194805038673"]  # fmt: skip
+    cells = [_cell(0, c, t) for c, t in enumerate(header)] + [
+        _cell(1, c, t) for c, t in enumerate(row)
+    ]
+    form = extract_document([_page(cells, ["核对结果复核申请书"])])
+    assert form["fields"]["rows"] == [
+        {
+            "head_name": "柯新德",
+            "head_id": "420111194805038673",
+            "name": "韩玲",
+            "id_number": "421003194806107568",
+            "item": "存款信息",
+            "report_number": "第42100320241200602aaf1号",
+        }
+    ]
