@@ -146,7 +146,10 @@ def layouts_main(engines: list[str], write: bool, fresh: bool = False) -> None:
 
     body = layouts.run(make_households(12, seed=2024), engines, read, page_bytes, extracted_form)
     after = open("/proc/loadavg").read().split()[:3]
-    body += f"\n\nLoad average before/after: {' '.join(load)} / {' '.join(after)}."
+    body += (
+        f"\n\nLoad average (1/5/15 min) before/after this run: {' '.join(load)} / "
+        f"{' '.join(after)} (pages already read are taken from `{CACHE}`; no timings here)."
+    )
     print(body)
     if write:
         write_subsection("layouts", body)
