@@ -225,7 +225,10 @@ def analyse(document: Document, batch: Batch, today: dt.date) -> Analysis:
     notes = []
     subtype_id, category = batch.subtype_id, batch.category
     if subtype_id is None:
-        rule = match_subtype(texts, subtype_rules(batch.agency_id))
+        rules = subtype_rules(batch.agency_id)
+        # The title, else the table form's template (ingest.formocr); a mismatch: review.
+        rule, form_notes = formocr.form_subtype(document, match_subtype(texts, rules), rules)
+        notes += form_notes
         if rule is not None and not (category and rule.category != category):
             subtype_id, category = rule.subtype_id, rule.category
         elif category:

@@ -83,3 +83,48 @@ def compare_fields(form: str, truth: dict, got: dict) -> dict[str, tuple[int, in
                 _count(out, "names", r[key], g.get(key))
             _count(out, "numbers", r["report_number"], g.get("report_number"))
     return out
+
+
+def compare_printed(form, got: dict) -> dict[str, tuple[int, int]]:
+    """The printed layouts (``tests/synthetic/printed``): names, IDs, 性别/关系/婚姻 cells,
+    amounts (words where the cell has words), and merged cells filled once (``merged``)."""
+    out: dict[str, tuple[int, int]] = {}
+    truth = form.fields
+    if form.template == "commission":
+        gr = got.get("roster") or []
+        members = [m for r in gr for m in r.get("members", [])]
+        for i, r in enumerate(truth["roster"]):
+            g = gr[i] if i < len(gr) else {}
+            _count(out, "ids", r["head_id"], g.get("head_id"))
+        truth_members = [m for r in truth["roster"] for m in r["members"]]
+        _people(out, truth_members, members)
+        _count(out, "all members", len(truth_members), len(members))
+        return out
+    if form.template == "review_application":
+        gr = got.get("rows") or []
+        for i, r in enumerate(truth["rows"]):
+            g = gr[i] if i < len(gr) else {}
+            for key in ("head_id", "id_number"):
+                _count(out, "ids", r[key], g.get(key))
+            for key in ("head_name", "name"):
+                _count(out, "names", r[key], g.get(key))
+            _count(out, "report numbers", r["report_number"], g.get("report_number"))
+        _count(out, "rows", len(truth["rows"]), len(gr))
+        return out
+    keys = ("name", "id_number", "sex", "relation", "marital_status")
+    for group in ("members", "obligors"):
+        people = got.get(group) or []
+        for i, t in enumerate(truth[group]):
+            g = people[i] if i < len(people) else {}
+            for key in keys:
+                kind = {"id_number": "ids", "name": "names"}.get(key, "sex/relation/marital")
+                _count(out, kind, str(t.get(key, "")), str(g.get(key, "") or ""))
+    for k, v in truth.get("income", {}).items():
+        _count(out, "amounts", v, (got.get("income") or {}).get(k))
+    for k in ("total_income", "per_capita_income"):
+        _count(out, "amounts", truth[k], got.get(k))
+    for block in ("obligor_income", "obligor_assets"):
+        if block in truth:
+            filled = [v for v in (got.get(block) or {}).values() if v not in ("", None)]
+            _count(out, "merged once", 1, len(filled))
+    return out

@@ -83,8 +83,11 @@ def main(argv=None) -> None:
     p.add_argument("--fresh", action="store_true")
     p.add_argument("--timing", default="", help="presets to time afresh, e.g. scan,camera")
     p.add_argument("--write", action="store_true", help="write the OCR section of benchmarks.md")
+    p.add_argument("--layouts", action="store_true", help="only the printed-layouts part")
     args = p.parse_args(argv)
     engines = args.engines.split(",")
+    if args.layouts:
+        return layouts_main(engines, args.write, args.fresh)
     presets = args.presets.split(",")
     forms = args.forms.split(",")
     households = make_households(max(args.households, 4), seed=2024)
@@ -129,7 +132,64 @@ def main(argv=None) -> None:
     if args.write:
         from bench.report import write_section
 
-        write_section("ocr", body)
+        write_section("ocr", body + kept_subsection("layouts"))
+
+
+def layouts_main(engines: list[str], write: bool, fresh: bool = False) -> None:
+    from bench.ocr import layouts
+
+    load = open("/proc/loadavg").read().split()[:3]
+
+    def read(engine: str, png: bytes) -> dict:
+        # --fresh re-reads with the table engine only (plain ocrmypdf is not ours to change).
+        return cached(engine, png, fresh and engine == "tables")
+
+    body = layouts.run(make_households(12, seed=2024), engines, read, page_bytes, extracted_form)
+    after = open("/proc/loadavg").read().split()[:3]
+    body += (
+        f"\n\nLoad average (1/5/15 min) before/after this run: {' '.join(load)} / "
+        f"{' '.join(after)} (pages already read are taken from `{CACHE}`; no timings here)."
+    )
+    print(body)
+    if write:
+        write_subsection("layouts", body)
+
+
+def write_subsection(name: str, body: str) -> None:
+    """Replace (or append) the part between ``<!-- ocr:NAME:start/end -->`` inside the OCR
+    section, keeping the rest of the section as it is."""
+    import re
+
+    from bench.report import DOC
+
+    text = DOC.read_text(encoding="utf-8")
+    start, end = f"<!-- ocr:{name}:start -->", f"<!-- ocr:{name}:end -->"
+    block = f"{start}\n{body.strip()}\n{end}"
+    inner = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if inner.search(text):
+        text = inner.sub(lambda _: block, text)
+    else:
+        text = text.replace("<!-- bench:ocr:end -->", f"{block}\n<!-- bench:ocr:end -->")
+    DOC.write_text(text, encoding="utf-8")
+
+
+def kept_subsection(name: str) -> str:
+    """The ``<!-- ocr:NAME -->`` part already in the OCR section (kept when the main table is
+    rewritten)."""
+    import re
+
+    from bench.report import DOC
+
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    m = re.search(rf"<!-- ocr:{name}:start -->.*?<!-- ocr:{name}:end -->", text, re.S)
+    return f"\n\n{m.group(0)}" if m else ""
+
+
+def extracted_form(results: list[dict]) -> dict:
+    from ingest.formocr.extract import extract_document
+
+    pages = [r["page"] for r in results if r.get("page")]
+    return extract_document(pages) if pages else {}
 
 
 def extracted(form: str, results: list[dict]) -> dict:

@@ -42,6 +42,24 @@ def roster_decision(document, agency_ids):
     return decide(result.form, agency_ids)
 
 
+def form_subtype(document, title_rule, rules):
+    """``(rule, notes)``: the subtype from the title (``title_rule``), else from the form
+    template its tables matched; a template mismatch sends the item to review with its
+    reason (never a silently mapped form)."""
+    result = _result(document)
+    form = (result.form if result else None) or {}
+    mismatch = form.get("mismatch") or []
+    if mismatch:
+        return None, [f"表单与模板不符：{m}" for m in mismatch]
+    subtype = form.get("subtype") or ""
+    if title_rule is not None or not subtype:
+        return title_rule, []
+    rule = next((r for r in rules if any(k and k in subtype for k in r.keywords)), None)
+    if rule is None:
+        return None, []
+    return rule, [f"子类依表格识别（{subtype}）"]
+
+
 def attach(item, document, decision) -> None:
     """Store the form on the item (``item.fields["form"]``) and link its listed households."""
     result = _result(document)
@@ -52,6 +70,7 @@ def attach(item, document, decision) -> None:
     item.fields["form"] = {
         "template": result.form.get("template", ""),
         "fields": result.form.get("fields", {}),
+        **{k: result.form[k] for k in ("mismatch", "missing", "amounts") if result.form.get(k)},
         "pages": [
             {"cells": p.get("cells", []), "size": p.get("size"), "dpi": p.get("dpi")} if p else None
             for p in result.pages

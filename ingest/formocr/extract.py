@@ -8,56 +8,11 @@ when no template matches). Values are JSON-ready: amounts as ``"1234.50"``, date
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from ingest.formocr.templates import load_templates, match_template, matches, norm
+from ingest.formocr.values import amounts_by_person, convert, is_prose
 
-ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
-CN_NUM = re.compile(r"[\d.,，]+")
-
-
-# --- values ---------------------------------------------------------------------------------
-
-
-def convert(value: str, kind: str | None):
-    v = norm(value)
-    if kind in (None, "text"):
-        return v
-    if kind == "id":
-        v = v.translate(ID_FIX)
-        m = re.search(r"\d{17}[\dX]", v)
-        return m.group(0) if m else v
-    if kind == "digits":
-        return re.sub(r"\D", "", v.translate(ID_FIX))
-    if kind == "int":
-        m = re.search(r"\d+", v.translate(ID_FIX))
-        return int(m.group(0)) if m else None
-    if kind == "amount":
-        if not v or v.startswith("无"):
-            return "0.00" if v else None
-        m = CN_NUM.search(v)
-        if not m:
-            return "0.00"  # an amount cell without a digit says 无 (often misread alone)
-        number = m.group(0).replace("，", ",").strip(".,")
-        if number.count(".") > 1:  # a thousands comma read as a dot
-            head, _, tail = number.rpartition(".")
-            number = f"{head.replace('.', '')}.{tail}"
-        try:
-            return f"{Decimal(number.replace(',', '')):.2f}"
-        except InvalidOperation:
-            return v
-    if kind == "date":
-        m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", v)
-        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else v
-    if kind == "report_number":
-        v = v.translate(str.maketrans({"O": "0", "I": "1", "l": "1"}))
-        m = re.search(r"第?\d{17}[a-z]{2}[fst]\d+号?", v)
-        if not m:
-            return v
-        core = m.group(0).removeprefix("第").removesuffix("号")
-        return f"第{core}号"
-    return v
-
+__all__ = ["convert", "extract_document", "read_block", "read_table", "read_value"]
 
 # --- tables ---------------------------------------------------------------------------------
 
@@ -129,22 +84,49 @@ def _header_start(table: Table, find: list, rows: int = 1) -> int | None:
     return None
 
 
-def read_table(table: Table, spec: dict) -> list[dict]:
+def columns_of(table: Table, spec: dict) -> tuple[int, dict[str, list[int]]] | None:
+    """Where the header starts and each field's columns, found by the header cells' text
+    (not by position: a form printed with its columns in another order still maps)."""
     n_header = spec.get("header_rows", 1)
     start = _header_start(table, spec["find"], n_header)
     if start is None:
-        return []
+        return None
+    if n_header > 1 and matches(spec["find"], table.row_text(start)):
+        n_header = 1  # printed with a one-row header: the next row is data
     labels = _header(_Shifted(table, start), n_header)
     columns: dict[str, list[int]] = {}
     for field, kws in spec["columns"].items():
         columns[field] = [i for i, label in enumerate(labels) if label and matches(kws, label)]
+    return start + n_header, columns
+
+
+def read_table(
+    table: Table, spec: dict, continued: list[Table] = (), found: tuple | None = None
+) -> list[dict]:
+    """The records of a row table; ``continued``: the same table's parts on the next pages
+    (read with this part's columns, whether or not they repeat the header)."""
+    found = found or columns_of(table, spec)
+    if found is None:
+        return []
+    first, columns = found
+    records: list[dict] = []
+    parts = [(table, first)]
+    for part in continued:
+        again = columns_of(part, spec)
+        parts.append((part, again[0] if again else 0))
+    for part, start in parts:
+        if _rows(part, start, spec, columns, records):
+            break  # the table ended (``until``)
+    return _nest(records, spec["nest"]) if spec.get("nest") else records
+
+
+def _rows(table: Table, start: int, spec: dict, columns: dict, records: list[dict]) -> bool:
     per_row = max((len(v) for v in columns.values()), default=0)
     types = spec.get("types", {})
     group = spec.get("group")
-    records = []
-    for row in range(start + n_header, table.rows):
+    for row in range(start, table.rows):
         if spec.get("until") and matches([spec["until"]], table.row_text(row)):
-            break
+            return True
         for k in range(per_row):
             rec = {}
             for field, cols in columns.items():
@@ -159,7 +141,7 @@ def read_table(table: Table, spec: dict) -> list[dict]:
                     group.get("default", ""),
                 )
             records.append(rec)
-    return _nest(records, spec["nest"]) if spec.get("nest") else records
+    return False
 
 
 def _own(spec: dict) -> set[str]:
@@ -179,12 +161,19 @@ class _Shifted:
 
 
 def _nest(records: list[dict], nest: dict) -> list[dict]:
+    """Rows into records with children: a row starts a new record when one of its own
+    (spanning) cells says something else than the current record's (the key, or the head's
+    ID when the key was misread); blank ones (a record split by a page break) continue it."""
     out: list[dict] = []
     for rec in records:
         child = {f: rec.pop(f, "") for f in nest["child_fields"]}
-        key = rec.get(nest["key"])
-        if not out or (key not in (None, "") and key != out[-1].get(nest["key"])):
+        if not out or any(
+            v not in (None, "") and v != out[-1].get(k) for k, v in rec.items() if k != "_group"
+        ):
             out.append({**rec, nest["children"]: []})
+        for k, v in rec.items():  # a value the record's first row lacked (misread)
+            if out[-1].get(k) in (None, "") and v not in (None, ""):
+                out[-1][k] = v
         out[-1][nest["children"]].append(child)
     return out
 
@@ -192,7 +181,11 @@ def _nest(records: list[dict], nest: dict) -> list[dict]:
 # --- blocks, values, patterns ---------------------------------------------------------------
 
 
-def read_block(tables: list[Table], spec: dict) -> dict[str, dict]:
+def read_block(tables: list[Table], spec: dict, details: list | None = None) -> dict[str, dict]:
+    """Rows of values under a row of item headings. A value cell merged across several
+    headings fills one field (``merge_into`` among the keys it covers, else the first),
+    never each of them; amounts stated in words are kept as words (``details`` gets each
+    person's amount when the words name several)."""
     out: dict[str, dict] = {}
     for table in tables:
         for row in range(table.rows):
@@ -204,20 +197,43 @@ def read_block(tables: list[Table], spec: dict) -> dict[str, dict]:
                 name = next((n for kw, n in spec["rows"] if matches([kw], label)), None)
                 if name is None or name in out:
                     continue
-                values = {}
-                heads.sort(key=lambda h: h["col"])
-                by_position = len(heads) == len(spec["keys"])
-                for n, (key, kw) in enumerate(spec["keys"].items()):
-                    head = next((h for h in heads if matches([kw], h["text"])), None)
-                    if head is None and by_position:
-                        head = heads[n]
-                    if head is not None:
-                        value = convert(table.text(below, head["col"]), spec.get("type"))
-                        if value not in ("", None):
-                            values[key] = value
-                out[name] = values
+                out[name] = _block_row(table, below, heads, spec, name, details)
             return out
     return out
+
+
+def _block_row(table: Table, row: int, heads: list[dict], spec: dict, name: str, details):
+    heads = sorted(heads, key=lambda h: h["col"])
+    by_position = len(heads) == len(spec["keys"])
+    keyed = []  # (key, head)
+    for n, (key, kw) in enumerate(spec["keys"].items()):
+        head = next((h for h in heads if matches([kw], h["text"])), None)
+        if head is None and by_position:
+            head = heads[n]
+        if head is not None:
+            keyed.append((key, head))
+    covering: dict[int, list[str]] = {}  # value cell → the keys whose heading it covers
+    cells: dict[int, dict] = {}
+    for key, head in keyed:
+        cell = table.at(row, head["col"])
+        if cell is not None:
+            covering.setdefault(id(cell), []).append(key)
+            cells[id(cell)] = cell
+    values = {}
+    for ident, keys in covering.items():
+        target = spec.get("merge_into") if spec.get("merge_into") in keys else keys[0]
+        text = cells[ident]["text"]
+        value = convert(text, spec.get("type"))
+        if value in ("", None):
+            continue
+        values[target] = value
+        people = amounts_by_person(text) if is_prose(text) else []
+        people = people if len(people) > 1 else []  # one amount in words: the words alone
+        if details is not None and (len(keys) > 1 or people):
+            details.append(
+                {"field": f"{name}.{target}", "covers": keys, "text": norm(text), "amounts": people}
+            )
+    return dict(sorted(values.items(), key=lambda kv: list(spec["keys"]).index(kv[0])))
 
 
 def read_value(tables: list[Table], spec: dict):
@@ -244,6 +260,12 @@ def _outside_text(pages: list[dict]) -> str:
     )
 
 
+def _all_text(pages: list[dict]) -> str:
+    """Every line of the pages in reading order, joined without breaks (a header line printed
+    as label and value cells reads as one line)."""
+    return "".join(norm(ln["text"]) for page in pages if page for ln in page["lines"])
+
+
 def _by_tables(tables: list[Table], templates: tuple[dict, ...]) -> dict | None:
     """A template all of whose tables are there (the title may be misread)."""
     for template in templates:
@@ -256,23 +278,54 @@ def _by_tables(tables: list[Table], templates: tuple[dict, ...]) -> dict | None:
     return None
 
 
+def _continued(table: Table, tables: list[Table], spec: dict) -> list[Table]:
+    """The parts of ``table`` on the following pages: the first table of the next page with
+    as many columns, when ``table`` is the last of its page (header repeated or not)."""
+    out, last = [], table
+    while True:
+        on_page = [t for t in tables if t.page == last.page]
+        if last is not on_page[-1]:
+            return out
+        nxt = [t for t in tables if t.page == last.page + 1]
+        if not nxt or nxt[0].cols != last.cols:
+            return out
+        out.append(nxt[0])
+        last = nxt[0]
+
+
 def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = None) -> dict:
+    """``{"template", "subtype", "subtype_from", "fields", "missing", "mismatch", "amounts"}``.
+
+    The template is the one the title names, else the one whose tables are all there.
+    ``mismatch`` (reasons, in Chinese) says when the title names one form and the tables are
+    another's or are not found: the fields are then not mapped (the item goes to review).
+    ``missing`` lists the template's columns this layout does not print."""
     pages = [p for p in pages if p]
     if not pages:
         return {}
     text = "\n".join(ln["text"] for ln in pages[0]["lines"][:6])
     templates = templates if templates is not None else load_templates()
     tables = tables_of(pages)
-    template = match_template(text, templates) or _by_tables(tables, templates)
+    by_title = match_template(text, templates)
+    by_tables = _by_tables(tables, (by_title,) if by_title else templates)
+    template = by_title or by_tables
     if template is None:
         return {}
+    if by_title and template.get("tables") and by_tables is None:
+        other = _by_tables(tables, tuple(t for t in templates if t is not by_title))
+        if other is not None:
+            return _mismatch(template, f"标题为{by_title['title']}，表格却是{other['title']}的")
     fields: dict = {}
-    outside = _outside_text(pages)
+    missing: list[str] = []
+    details: list[dict] = []
+    outside, everything = _outside_text(pages), _all_text(pages)
     types = template.get("types", {})
-    for name, pattern in template.get("patterns", {}).items():
-        m = re.search(pattern, outside)
-        if m:
-            fields[name] = convert(m.group("v"), types.get(name))
+    for name, patterns in template.get("patterns", {}).items():
+        for pattern in [patterns] if isinstance(patterns, str) else patterns:
+            m = re.search(pattern, outside) or re.search(pattern, everything)
+            if m:
+                fields[name] = convert(m.group("v"), types.get(name))
+                break
     for spec in template.get("tables", []):
         candidates = [
             t
@@ -293,7 +346,14 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
                 rows += [{spec["caption_field"]: section, **r} for r in read_table(t, spec)]
             fields[spec["name"]] = rows
             continue
-        records = [r for t in candidates[:1] for r in read_table(t, spec)]
+        records = []
+        if not candidates:
+            missing.append(spec["name"])  # a page of the form without its table
+        else:
+            found = columns_of(candidates[0], spec)
+            missing += [f"{spec['name']}.{f}" for f, cols in found[1].items() if not cols]
+            continued = _continued(candidates[0], tables, spec)
+            records = read_table(candidates[0], spec, continued, found)
         if spec.get("group"):
             for _, name in spec["group"]["split"]:
                 fields[name] = [
@@ -304,9 +364,32 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
         else:
             fields[spec["name"]] = records
     for spec in template.get("blocks", []):
-        fields.update(read_block(tables, spec))
+        fields.update(read_block(tables, spec, details))
     for name, spec in template.get("values", {}).items():
+        if name in fields:
+            continue  # found by a pattern in the page text (a header line printed as cells)
         value = read_value(tables, spec)
         if value is not None:
             fields[name] = value
-    return {"template": template["name"], "fields": fields}
+    out = {
+        "template": template["name"],
+        "subtype": template.get("subtype", ""),
+        "subtype_from": "title" if by_title else "tables",
+        "fields": fields,
+    }
+    if missing:
+        out["missing"] = missing
+    if details:
+        out["amounts"] = details
+    return out
+
+
+def _mismatch(template: dict, reason: str) -> dict:
+    """The title names ``template`` but the tables are not its own: nothing is mapped."""
+    return {
+        "template": template["name"],
+        "subtype": template.get("subtype", ""),
+        "subtype_from": "title",
+        "fields": {},
+        "mismatch": [reason],
+    }

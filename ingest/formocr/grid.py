@@ -155,7 +155,22 @@ def analyse(grey: np.ndarray, dpi: float = 300.0, deskew: float = 0.15) -> Grid:
     grid_mask = cv2.bitwise_or(_extend(horizontal, dpi, True), _extend(vertical, dpi, False))
     grid_mask = cv2.dilate(grid_mask, np.ones((3, 3), np.uint8))
     cells = _cells(grid_mask, dpi)
+    cells = [c for c in cells if not _is_frame(c, cells)]
     tables = _tables(grid_mask, cells)
+    _assign(cells, tables)
+    _index(cells, grid_mask)
+    boxed = _boxed_text(cells)
+    if boxed:
+        # The title or header lines boxed in by the outer frame are page text, not cells:
+        # without them the table's box shrinks and the page pass reads them.
+        cells = [c for c in cells if c not in boxed]
+        tables = _tables(grid_mask, cells)
+        _assign(cells, tables)
+        _index(cells, grid_mask)
+    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines, angle=angle)
+
+
+def _assign(cells: list[Cell], tables: list[tuple[int, int, int, int]]) -> None:
     for cell in cells:
         x0, y0, x1, y1 = cell.box
         cell.table = next(
@@ -166,8 +181,34 @@ def analyse(grey: np.ndarray, dpi: float = 300.0, deskew: float = 0.15) -> Grid:
             ),
             0,
         )
-    _index(cells, grid_mask)
-    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines, angle=angle)
+
+
+def _is_frame(cell: Cell, cells: list[Cell]) -> bool:
+    """A free region with other cells inside it is a frame around a table, not a cell."""
+    x0, y0, x1, y1 = cell.box
+    return any(
+        o is not cell and x0 <= o.box[0] and y0 <= o.box[1] and o.box[2] <= x1 and o.box[3] <= y1
+        for o in cells
+    )
+
+
+def _boxed_text(cells: list[Cell]) -> list[Cell]:
+    """Cells spanning the whole width of their table in its first or last row, when the row
+    next to them has several cells: the box an outer frame makes around a title, a header
+    line (户主姓名…地址) or the signatures, which belong to the page text."""
+    out = []
+    for table in {c.table for c in cells}:
+        members = [c for c in cells if c.table == table]
+        cols = max(c.col + c.colspan for c in members)
+        rows = max(c.row + c.rowspan for c in members)
+        if cols < 3 or rows < 3:
+            continue
+        for row, nxt in ((0, 1), (rows - 1, rows - 2)):
+            edge = [c for c in members if c.row == row and c.rowspan == 1]
+            beside = [c for c in members if c.row <= nxt < c.row + c.rowspan]
+            if len(edge) == 1 and edge[0].colspan == cols and len(beside) >= 2:
+                out.append(edge[0])
+    return out
 
 
 def _cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
@@ -215,12 +256,15 @@ def _tables(grid_mask: np.ndarray, cells: list[Cell]) -> list[tuple[int, int, in
 
 
 def _cluster(values: list[int], tol: int) -> list[int]:
-    out: list[int] = []
+    """Edges within ``tol`` of their neighbour are one ruling line (chained, so a line that
+    leans a little across a wide table stays one), each given by its mean."""
+    groups: list[list[int]] = []
     for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [round(sum(g) / len(g)) for g in groups]
 
 
 def _index(cells: list[Cell], grid_mask: np.ndarray) -> None:

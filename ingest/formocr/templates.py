@@ -2,14 +2,18 @@
 
 A template names the form's title and says where its fields are (see extract.py):
 
-* ``patterns``: regular expressions (group ``v``) over the text outside the tables;
+* ``patterns``: regular expressions (group ``v``), or a list of alternatives, over the text
+  outside the tables, else over all the page's text (a header line printed as cells);
 * ``tables``: row tables found by the keywords of their header (``find``), optionally by the
   caption line above them (``caption``); ``columns`` map a field to the keywords its column
-  label must contain (a list of alternatives per keyword; all must match); a column that
+  label must contain (a list of alternatives per keyword; all must match), whatever the
+  columns' order; ``until``: labels (alternatives) of the row that ends it; the first table of
+  the next page with as many columns continues it (header repeated or not); a column that
   repeats (two people per row) gives two records per row; ``group`` splits the rows by the
   label in a column; ``nest`` folds rows into records with children (a 花名册);
-* ``blocks``: a row of item headings under an ``anchor`` label, with value rows below;
-* ``values``: a label cell and the value cell to its right;
+* ``blocks``: a row of item headings under an ``anchor`` label, with value rows below; a
+  value cell merged across several headings fills one field (``merge_into``, else the first);
+* ``values``: a label cell and the value cell to its right (when no pattern found the field);
 * ``types``: id, int, digits, amount, date, report_number, text.
 
 An agency adds a form by dropping a JSON file into the directory named by the setting

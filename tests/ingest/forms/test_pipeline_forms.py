@@ -46,3 +46,54 @@ def test_roster_links_one_item_to_all_its_households(hubei, households, tmp_path
     access = File.objects.get(item=item, role=File.Role.ACCESS)
     layer = pdf_page_texts(read_blob(access.sha256))[1].replace(" ", "")
     assert listed[1].head_id in layer
+
+
+@override_settings(HEDANG_OCR_TABLES=True)
+def test_landscape_home_visit_filed_with_title_and_address(hubei, tmp_path):
+    """A 入户核查表 printed landscape inside an outer frame (title and header line inside it),
+    scanned at 300 dpi elsewhere: filed in its household, title and address in the text."""
+    from tests.synthetic import make_households
+    from tests.synthetic.printed import render_printed
+
+    person = make_households(5, seed=2024)[4]
+    household = register_synthetic(person, hubei, case=False)
+    form = render_printed("home_visit_landscape", person)
+    write_tiff([degrade(form.images[0], "scan", seed=3)], tmp_path / "visit.tif")
+
+    call_command("ingest", str(tmp_path), "--sync", stdout=io.StringIO())
+
+    document = Document.objects.get(original_name="visit.tif")
+    item = document.item
+    assert item.household_id == household.pk
+    assert item.subtype.name == "入户核查表", item.status_detail
+    assert item.status != item.Status.REVIEW, item.status_detail
+    text = document.page_texts[0].replace(" ", "")
+    assert "居民家庭经济状况入户核查表" in text
+    a = person.address
+    assert f"{a.town}{a.community}" in text
+    assert item.fields["form"]["fields"]["head_name"] == person.head_name
+
+
+@override_settings(HEDANG_OCR_TABLES=True)
+def test_subtype_from_the_template_when_the_title_is_not_read(hubei, tmp_path):
+    """The title torn off (not on the scan): the tables still say 入户核查表, and the item
+    says the subtype came from them."""
+    from PIL import ImageDraw
+
+    from tests.synthetic import make_households
+    from tests.synthetic.printed import render_printed
+
+    person = make_households(5, seed=2024)[4]
+    household = register_synthetic(person, hubei, case=False)
+    page = render_printed("home_visit_landscape", person).images[0].copy()
+    ImageDraw.Draw(page).rectangle((0, 0, page.width, int(25 / 25.4 * 300)), fill="white")
+    write_tiff([degrade(page, "scan", seed=4)], tmp_path / "untitled.tif")
+
+    call_command("ingest", str(tmp_path), "--sync", stdout=io.StringIO())
+
+    document = Document.objects.get(original_name="untitled.tif")
+    item = document.item
+    assert "入户核查表" not in document.page_texts[0].replace(" ", "")
+    assert item.household_id == household.pk
+    assert item.subtype.name == "入户核查表"
+    assert "子类依表格识别" in item.status_detail

@@ -1,0 +1,93 @@
+"""Cell values as the templates type them (``types``): IDs, amounts, dates, report numbers.
+
+An amount is a number only when the cell states one clearly; words ("子女每月给付赡养费约600元")
+stay words, and a sentence naming several people's amounts gives each with its person
+(:func:`amounts_by_person`).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ingest.formocr.templates import norm
+
+ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
+CN_NUM = re.compile(r"[\d.,，]+")
+WORDS = re.compile(r"[\u4e00-\u9fff]")
+# "柯刚波务工月收入约2,300元": a person, what, and an amount, one per clause.
+PERSON_AMOUNT = re.compile(
+    r"(?P<person>[\u4e00-\u9fff]{2,4}?)(?=务工|月收入|年收入|收入|每月|每年|工资|经营|退休|养老|低保)"
+    r"[^;；,，。]*?(?P<amount>\d[\d,，]*(?:\.\d+)?)元"
+)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def is_prose(text: str) -> bool:
+    """Words around the number: before it, or more than one character after it besides 元
+    (one is a misread 元)."""
+    v = norm(text)
+    m = CN_NUM.search(v)
+    if not m:
+        return bool(WORDS.search(v))
+    return (
+        bool(WORDS.search(v[: m.start()])) or len(WORDS.findall(v[m.end() :].replace("元", ""))) > 1
+    )
+
+
+def convert(value: str, kind: str | None):
+    v = norm(value)
+    if kind in (None, "text"):
+        return v
+    if kind == "id":
+        v = v.translate(ID_FIX)
+        m = re.search(r"\d{17}[\dX]", v)
+        return m.group(0) if m else v
+    if kind == "digits":
+        return re.sub(r"\D", "", v.translate(ID_FIX))
+    if kind == "int":
+        m = re.search(r"\d+", v.translate(ID_FIX))
+        return int(m.group(0)) if m else None
+    if kind == "amount":
+        if not v or v.startswith("无"):
+            return "0.00" if v else None
+        m = CN_NUM.search(v)
+        if not m:
+            # An amount cell without a digit says 无 (often misread alone); longer words
+            # are kept as they were read.
+            return "0.00" if len(v) <= 2 else v
+        if is_prose(v):
+            return v  # prose ("子女每月给付赡养费约600元"): the words, not a guessed amount
+        number = m.group(0).replace("，", ",").strip(".,")
+        if number.count(".") > 1:  # a thousands comma read as a dot
+            head, _, tail = number.rpartition(".")
+            number = f"{head.replace('.', '')}.{tail}"
+        try:
+            return f"{Decimal(number.replace(',', '')):.2f}"
+        except InvalidOperation:
+            return v
+    if kind == "date":
+        m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", v)
+        return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else v
+    if kind == "report_number":
+        v = v.translate(str.maketrans({"O": "0", "I": "1", "l": "1"}))
+        m = re.search(r"第?\d{17}[a-z]{2}[fst]\d+号?", v)
+        if not m:
+            return v
+        core = m.group(0).removeprefix("第").removesuffix("号")
+        return f"第{core}号"
+    return v
+
+
+def amounts_by_person(text: str) -> list[dict]:
+    """Each person's amount in a sentence naming several ("甲务工月收入约5,000元;乙…")."""
+    out = []
+    for m in PERSON_AMOUNT.finditer(norm(text)):
+        amount = m["amount"].replace("，", ",").replace(",", "")
+        try:
+            out.append({"person": m["person"], "amount": f"{Decimal(amount):.2f}"})
+        except InvalidOperation:
+            continue
+    return out
