@@ -37,6 +37,7 @@ from push import sealing
 from push.models import SealJob
 from push.platform_records import upsert_case, upsert_household
 from push.platform_rules import Push, Rejected
+from search import service as search_service
 
 log = logging.getLogger(__name__)
 PDF = "application/pdf"
@@ -219,7 +220,9 @@ def _file(spec: Push, prepared: Prepared, token) -> Outcome:
             # One operation-log entry for the whole filing (household, members, case, item,
             # files), written last so the log's lock is held only until the commit.
             summary: dict = {"source": "platform", "key": spec.key}
-            with audit.model_entries_suppressed():
+            # The search index follows the signals of every row written (household, members,
+            # case, item): collected and written once, in this transaction.
+            with audit.model_entries_suppressed(), search_service.deferred():
                 body, item = _file_locked(spec, prepared, token, summary)
             audit.record(audit.Action.CREATE, item, detail=summary)
             PlatformReceipt.objects.filter(pk=receipt.pk).update(item=item, receipt=body)

@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--seal", action="store_true", help="also time the deferred seal")
+    parser.add_argument("--queries", action="store_true", help="print one push's SQL")
     parser.add_argument("--work", type=Path, help="a folder kept between runs (else a temp one)")
     args = parser.parse_args()
 
@@ -81,9 +82,22 @@ def main() -> None:
     for job in jobs[: args.warm]:
         push(job)
     timed = jobs[args.warm :]
+    if args.queries:
+        from django.db import connection
+
+        statements: list[str] = []
+
+        def spy(execute, sql, params, many, context):
+            statements.append(sql[:160])
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(spy):
+            push(timed.pop())
+        print(f"{len(statements)} statements:", *statements, sep="\n  ")
     profile = cProfile.Profile()
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    profile.enable()
+    if args.top:  # --top 0: no profiler, so the CPU figure is not inflated by it
+        profile.enable()
     for job in timed:
         push(job)
     profile.disable()
@@ -92,8 +106,8 @@ def main() -> None:
     result["wall_ms_per_push"] = round(wall / len(timed) * 1000, 1)
     if args.seal:
         result.update(seal_backlog(profile))
-    stats = pstats.Stats(profile)
-    stats.sort_stats(args.sort).print_stats(args.top)
+    if args.top:
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
     print(json.dumps(result))
 
 
