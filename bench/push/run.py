@@ -160,8 +160,11 @@ def wait_sealed(url: str, expected: int, timeout: float = 600) -> tuple[float, i
             time.sleep(0.2)
 
 
-def cpu_seconds(pgid: int | None = None, comm: str | None = None) -> float:
-    """utime + stime of the live processes of a process group, or of a program name."""
+def cpu_seconds(
+    pgid: int | None = None, comm: str | None = None, cmdline: str | None = None
+) -> float:
+    """utime + stime of the live processes of a process group, or of a program name (whose
+    command line contains ``cmdline``: PostgreSQL backends name their database there)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -171,6 +174,12 @@ def cpu_seconds(pgid: int | None = None, comm: str | None = None) -> float:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
+        if cmdline is not None:
+            try:
+                if cmdline.encode() not in (stat.parent / "cmdline").read_bytes():
+                    continue
+            except OSError:
+                continue
         if (pgid is not None and int(fields[2]) == pgid) or (comm is not None and name == comm):
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
@@ -346,29 +355,33 @@ def run_once(args, work: Path, jobs: list[Job]) -> dict:
     }
     env["HEDANG_DEBUG"] = "0"  # as deployed, and as make run starts it
     reset_database(args.database_url)
+    database = args.database_url.rsplit("/", 1)[1]
     subprocess.run(["redis-cli", "-u", args.redis, "flushdb"], capture_output=True)
     manage(env, "migrate", "-v0")
     manage(env, "load_regions")
     manage(env, "create_archive_certificate", "--json")
-    tokens = [
-        json.loads(
-            manage(env, "create_platform_token", f"bench-{n}", "--agency", "420100", "--json")
-        )["token"]
-        for n in range(args.clients)
-    ]
+    script = (
+        "import json; from archive.models import Agency; from archive.tokens import create_token;"
+        "a = Agency.objects.get(region_code='420100');"
+        f"print(json.dumps([create_token(f'bench-{{n}}', a).secret for n in range({args.clients})]))"
+    )
+    tokens = json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
     lanes = schedule(jobs, args.duplicates, args.clients)
     server = start_server(args, env, work / f"server-{args.current}.log")
     worker = start_worker(args, env, work / f"worker-{args.current}.log")
     try:
         time.sleep(5)  # the worker's start (its CPU is not counted below)
         load_before = os.getloadavg()[0]
-        server_cpu, pg_cpu = cpu_seconds(pgid=server.pid), cpu_seconds(comm="postgres")
+        server_cpu, pg_cpu = (
+            cpu_seconds(pgid=server.pid),
+            cpu_seconds(comm="postgres", cmdline=database),
+        )
         worker_cpu = cpu_seconds(pgid=worker.pid)
         results, wall = run_clients(lanes, tokens, args.port)
         server_cpu = cpu_seconds(pgid=server.pid) - server_cpu
         backlog, sealed = wait_sealed(args.database_url, len(jobs))
         worker_cpu = cpu_seconds(pgid=worker.pid) - worker_cpu
-        pg_cpu = cpu_seconds(comm="postgres") - pg_cpu
+        pg_cpu = cpu_seconds(comm="postgres", cmdline=database) - pg_cpu
         load_after = os.getloadavg()[0]
     finally:
         stop_server(server)
