@@ -205,3 +205,16 @@ def sealing_message(status: str) -> str:
     from push.platform import SEAL_DONE, SEAL_PENDING
 
     return (SEAL_PENDING if status == "pending" else SEAL_DONE)["message"]
+
+
+def test_the_sweeper_runs_every_minute(settings):
+    from config.celery import app
+
+    (entry,) = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "push.tasks.requeue_stalled_seals"
+    ]
+    assert entry["schedule"] <= 60
+    app.loader.import_default_modules()
+    assert {"push.tasks.seal_item", "push.tasks.requeue_stalled_seals"} <= set(app.tasks)
