@@ -437,6 +437,13 @@ HEDANG_PUSH_RATE = os.environ.get("HEDANG_PUSH_RATE", "600/min")
 HEDANG_PUSH_MAX_BYTES = int(os.environ.get("HEDANG_PUSH_MAX_BYTES", str(50 * 1024 * 1024)))
 # Categories whose pushed items also get a print task (归档章 copy to file on paper).
 HEDANG_PUSH_PRINT_CATEGORIES = ["process", "proof", "report", "report_application"]
+# The archive's seal on a pushed file: "worker" (after the receipt, by a Celery worker; the
+# receipt says 已接收，封存中) or "inline" (in the request). push/sealing.py.
+HEDANG_PUSH_SEAL = os.environ.get("HEDANG_PUSH_SEAL", "worker")
+CELERY_BEAT_SCHEDULE["push-requeue-stalled-seals"] = {
+    "task": "push.tasks.requeue_stalled_seals",
+    "schedule": 60.0,
+}
 # The throttle's counters: shared by all web processes through Redis when there is one.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):

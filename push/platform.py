@@ -5,15 +5,16 @@
 1. **Replay**: a receipt with the same idempotency key (the report number) answers at once:
    the same bytes get the stored receipt (200), other bytes 409; nothing changes.
 2. **Prepare** (no database writes): pyHanko validates every signature (a tampered file is
-   refused), pdfium extracts the page text, the archive seals the access copy.
+   refused), pdfium extracts the page text.
 3. **File** in one transaction whose first statement inserts the receipt row: a concurrent
    push of the same key waits on that unique key and, once the winner commits, gets the
-   winner's receipt (or 409) instead of filing twice. Then the blobs, the household (created
+   winner's receipt (or 409) instead of filing twice. Then the blob, the household (created
    or updated with its members and obligors), the case, the item with its original and
-   sealed files and pages, its 档号 (``file_item``) and the print task.
+   pages, its 档号 (``file_item``), the print task and the seal job.
 
-After the commit the print copy (归档章 on page 1) is made; if that fails the task stays
-without file and ``manage.py print_tasks --generate`` makes it later.
+The archive's seal on the access copy is made by a worker after the commit (push/sealing.py;
+the receipt says 已接收，封存中), or in the request with ``HEDANG_PUSH_SEAL=inline``. The
+print copy (归档章 on page 1) is made when it is first printed or fetched (push/printing.py).
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from archive import audit, certificates, signing
+from archive import audit, signing
 from archive.items import StoredFile, create_item
 from archive.models import File, Item, PlatformReceipt, PlatformToken, PrintTask
 from archive.storage import store_bytes
+from push import sealing
+from push.models import SealJob
 from push.platform_records import upsert_case, upsert_household
 from push.platform_rules import Push, Rejected
+from search import service as search_service
 
 log = logging.getLogger(__name__)
 PDF = "application/pdf"
@@ -49,7 +53,7 @@ class Prepared:
     name: str
     pages: tuple[str, ...]
     signatures: signing.SignatureReport
-    sealed: bytes
+    sealed: bytes | None  # None: a worker seals it after the commit
     flags: tuple[str, ...]
 
 
@@ -72,10 +76,7 @@ def push(spec: Push, data: bytes, name: str, token: PlatformToken | None) -> Out
     if replayed is not None:
         return replayed
     prepared = prepare(data, sha256, name, spec.agency.name)
-    outcome = _file_with_retries(spec, prepared, token)
-    if outcome.status == 201:
-        _print_copy(outcome.item_id)
-    return outcome
+    return _file_with_retries(spec, prepared, token)
 
 
 def replay(key: str, sha256: str) -> Outcome | None:
@@ -94,8 +95,13 @@ def replay(key: str, sha256: str) -> Outcome | None:
     )
 
 
-RECEIPT_KEYS = ("archive_number", "household", "sha256", "signature", "archived_at")
+RECEIPT_KEYS = ("archive_number", "household", "sha256", "signature", "archived_at", "seal")
 SIGNATURE_KEYS = ("present", "valid", "signer")
+SEAL_KEYS = ("status", "message")
+# What the receipt promises about the archive's seal; the live state is on the item
+# (GET /api/v1/items/{档号}/signatures). A receipt is kept as it was first given.
+SEAL_PENDING = {"status": "pending", "message": "已接收，封存中：归档签章副本由后台加盖"}
+SEAL_DONE = {"status": "sealed", "message": "已接收，已封存"}
 
 
 def _ordered(receipt: dict) -> dict:
@@ -103,6 +109,8 @@ def _ordered(receipt: dict) -> dict:
     body = {k: receipt[k] for k in RECEIPT_KEYS if k in receipt}
     if isinstance(body.get("signature"), dict):
         body["signature"] = {k: body["signature"].get(k) for k in SIGNATURE_KEYS}
+    if isinstance(body.get("seal"), dict):
+        body["seal"] = {k: body["seal"].get(k) for k in SEAL_KEYS}
     return body
 
 
@@ -159,13 +167,12 @@ def prepare(data: bytes, sha256: str, name: str, agency_name: str) -> Prepared:
                 422, "untrusted_signature", "签名证书不是由配置的信任根签发，拒收", "file"
             )
         flags.append("untrusted")
-    try:
-        sealed = signing.seal_pdf(data, signing.stamp_lines(agency_name, timezone.now()))
-    except certificates.CertificateError:
-        raise  # the archive's configuration, not the file: a server error
-    except Exception as exc:  # a file pyHanko reads but cannot extend
-        log.warning("sealing failed: %r", exc)
-        raise Rejected(422, "cannot_seal", f"无法在此 PDF 上加盖归档签章：{exc}", "file") from exc
+    sealed = None
+    if not sealing.deferred():
+        try:
+            sealed = sealing.seal_copy(data, agency_name, timezone.now())
+        except sealing.SealRefused as exc:
+            raise Rejected(422, "cannot_seal", str(exc), "file") from exc
     return Prepared(data, sha256, name, pages, report, sealed, tuple(flags))
 
 
@@ -213,7 +220,9 @@ def _file(spec: Push, prepared: Prepared, token) -> Outcome:
             # One operation-log entry for the whole filing (household, members, case, item,
             # files), written last so the log's lock is held only until the commit.
             summary: dict = {"source": "platform", "key": spec.key}
-            with audit.model_entries_suppressed():
+            # The search index follows the signals of every row written (household, members,
+            # case, item): collected and written once, in this transaction.
+            with audit.model_entries_suppressed(), search_service.deferred():
                 body, item = _file_locked(spec, prepared, token, summary)
             audit.record(audit.Action.CREATE, item, detail=summary)
             PlatformReceipt.objects.filter(pk=receipt.pk).update(item=item, receipt=body)
@@ -228,7 +237,11 @@ def _file(spec: Push, prepared: Prepared, token) -> Outcome:
 
 def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[dict, Item]:
     original = store_bytes(prepared.data)
-    sealed = store_bytes(prepared.sealed)
+    files = [StoredFile.of(original, File.Role.ORIGINAL, PDF, original_name=name_of(prepared))]
+    sealed = None
+    if prepared.sealed is not None:
+        sealed = store_bytes(prepared.sealed)
+        files.append(StoredFile.of(sealed, File.Role.SIGNED, PDF, original_name="sealed.pdf"))
     household = upsert_household(spec, summary)
     case = upsert_case(spec, household, summary)
     fields = dict(spec.fields)
@@ -240,7 +253,6 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
         "flags": list(prepared.flags),
         "received_at": timezone.now().isoformat(),
     }
-    name = (prepared.name or "document.pdf")[:255]
     item = create_item(
         household=household,
         agency=spec.agency,
@@ -254,19 +266,21 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
         carrier=Item.Carrier.ELECTRONIC,
         remarks="；".join(FLAG_REMARKS[f] for f in prepared.flags),
         fields=fields,
-        files=[
-            StoredFile.of(original, File.Role.ORIGINAL, PDF, original_name=name),
-            StoredFile.of(sealed, File.Role.SIGNED, PDF, original_name="sealed.pdf"),
-        ],
+        files=files,
         pages=prepared.pages,
         file=True,
     )
     if spec.category in settings.HEDANG_PUSH_PRINT_CATEGORIES:
-        PrintTask.objects.create(item=item)
+        PrintTask.objects.create(item=item)  # its copy is made when it is printed
+    if sealed is None:
+        SealJob.objects.create(item=item)
+        transaction.on_commit(lambda item_id=item.pk: sealing.enqueue(item_id))
+    else:
+        SealJob.objects.create(item=item, status=SealJob.Status.SEALED, sealed_at=timezone.now())
     summary.update(
         archive_number=item.archive_number,
         token=token.prefix if token else None,
-        files={"original": original.sha256, "signed": sealed.sha256},
+        files={"original": original.sha256, "signed": sealed.sha256 if sealed else None},
         pages=len(prepared.pages),
         signature=prepared.signatures.receipt(),
         flags=list(prepared.flags),
@@ -277,17 +291,10 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
         "sha256": prepared.sha256,
         "signature": prepared.signatures.receipt(),
         "archived_at": timezone.localtime(item.filed_at).isoformat(),
+        "seal": dict(SEAL_DONE if sealed else SEAL_PENDING),
     }
     return body, item
 
 
-def _print_copy(item_id: int | None) -> None:
-    from push.printing import make_print_copy
-
-    task = PrintTask.objects.filter(item_id=item_id).select_related("item__agency").first()
-    if task is None:
-        return
-    try:
-        make_print_copy(task)
-    except Exception:
-        log.exception("print copy of item %s failed; print_tasks --generate will retry", item_id)
+def name_of(prepared: Prepared) -> str:
+    return (prepared.name or "document.pdf")[:255]

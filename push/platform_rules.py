@@ -107,17 +107,21 @@ def _household_in_jurisdiction(
     """The caller's household with this head (in ``agency`` when given). One in another
     county is never named: the push goes on as for an unknown head (the county files its
     own), and the match is logged as ``denied`` for the security officers."""
-    mine = Household.objects.visible_to(user).filter(head_id_number=head_id)
+    # One query for every county's household of this head, sorted out here by jurisdiction.
+    candidates = list(
+        Household.objects.filter(head_id_number=head_id)
+        .select_related("agency")
+        .order_by("-updated_at", "pk")
+    )
+    visible = user.visible_agency_ids
+    mine = [h for h in candidates if visible is None or h.agency_id in visible]
     if agency is not None:
-        mine = mine.filter(agency=agency)
-    existing = mine.select_related("agency").first()
+        mine = [h for h in mine if h.agency_id == agency.pk]
+    existing = mine[0] if mine else None
     if existing is None:
-        hidden = (
-            Household.objects.filter(head_id_number=head_id)
-            .exclude(pk__in=Household.objects.visible_to(user).values("pk"))
-            .first()
-        )
-        if hidden is not None:
+        foreign = [h for h in candidates if visible is not None and h.agency_id not in visible]
+        if foreign:
+            hidden = foreign[0]
             from archive import audit
 
             audit.record(

@@ -4,6 +4,10 @@ The 归档章 (DA/T 22) is a box of two rows and three columns at the top right 
 page: 全宗号 · 年度 · 件号 over 机构(问题) · 保管期限 · 页数. The overlay is drawn with
 reportlab (WenQuanYi Zen Hei; reportlab cannot read Noto's CFF outlines) and merged with
 pikepdf. The paper filed from this copy can later be checked against the electronic record.
+
+The copy is made on demand — when it is first fetched (``POST /api/v1/print-tasks/{档号}/copy``),
+marked printed, or by ``manage.py print_tasks --generate`` — not at push, and kept on the task
+afterwards (made once: the task row is locked while the copy is attached).
 """
 
 from __future__ import annotations
@@ -94,6 +98,13 @@ def stamped_copy(data: bytes, stamp: FilingStamp) -> bytes:
             out = io.BytesIO()
             pdf.save(out)
     return out.getvalue()
+
+
+def print_copy(task: PrintTask) -> File:
+    """The task's print copy, made now if it has none yet."""
+    if task.file_id is None:
+        task.file = make_print_copy(task)
+    return task.file
 
 
 def make_print_copy(task: PrintTask) -> File:

@@ -219,6 +219,21 @@ class SignatureSummarySerializer(serializers.Serializer):
     signer = serializers.CharField(allow_null=True, help_text="最后一个签名的签名人")
 
 
+class SealPromiseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["pending", "sealed"])
+    message = serializers.CharField()
+
+
+class SealStateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["pending", "sealed", "failed"],
+        allow_null=True,
+        help_text="pending 封存中，sealed 已封存，failed 封存失败；null 无归档签章",
+    )
+    message = serializers.CharField()
+    sealed_at = serializers.DateTimeField(allow_null=True)
+
+
 class ReceiptSerializer(serializers.Serializer):
     """The receipt: 201 when filed, 200 when the same file was already filed."""
 
@@ -227,6 +242,11 @@ class ReceiptSerializer(serializers.Serializer):
     sha256 = serializers.CharField(help_text="推送文件（原件）的 SHA-256")
     signature = SignatureSummarySerializer()
     archived_at = serializers.DateTimeField(help_text="归档时间")
+    seal = SealPromiseSerializer(
+        required=False,
+        help_text="回执给出时归档签章的状态（pending：已接收，封存中；sealed：已封存）。"
+        "此后的状态见 GET /api/v1/items/{档号}/signatures 的 seal",
+    )
 
 
 class SignatureCheckSerializer(serializers.Serializer):
@@ -254,6 +274,7 @@ class FileSignaturesSerializer(serializers.Serializer):
 
 class ItemSignaturesSerializer(serializers.Serializer):
     archive_number = serializers.CharField()
+    seal = SealStateSerializer(help_text="本档案馆归档签章副本的状态")
     files = FileSignaturesSerializer(many=True)
 
 
@@ -265,11 +286,21 @@ class PrintTaskSerializer(serializers.Serializer):
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
     printed_at = serializers.DateTimeField(allow_null=True)
-    file = serializers.SerializerMethodField(help_text="带归档章的打印件（下载记入操作日志）")
+    file = serializers.SerializerMethodField(
+        help_text="带归档章的打印件（下载记入操作日志）；尚未生成时为 null，见 copy_url"
+    )
+    copy_url = serializers.SerializerMethodField(
+        help_text="POST 此地址取得打印件：尚未生成时当场生成并保存"
+    )
 
     def get_household(self, obj) -> str | None:
         head = obj.item.household.head_id_number if obj.item.household_id else None
         return mask_ids_in(head, request_user(self.context)) if head else None
+
+    def get_copy_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("push:print-task-copy", kwargs={"key": obj.item.archive_number})
 
     def get_file(self, obj) -> dict | None:
         from django.urls import reverse

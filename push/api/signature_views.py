@@ -19,7 +19,9 @@ from archive.api.item_views import ITEM_KEY
 from archive.api.permissions import require
 from archive.models import File, Item, PrintTask
 from archive.storage import StorageIntegrityError, read_blob
+from push import sealing
 from push.api.platform_serializers import ItemSignaturesSerializer, PrintTaskSerializer
+from push.printing import print_copy
 
 PDF = "application/pdf"
 
@@ -75,7 +77,11 @@ class ItemSignaturesView(ScopedViewMixin, GenericAPIView):
             .exclude(role=File.Role.PRINT)
             .order_by("pk")
         )
-        body = {"archive_number": item.archive_number, "files": [file_signatures(f) for f in files]}
+        body = {
+            "archive_number": item.archive_number,
+            "seal": sealing.state(item),
+            "files": [file_signatures(f) for f in files],
+        }
         audit.record(
             audit.Action.VIEW,
             item,
@@ -139,14 +145,7 @@ class PrintTaskViewSet(ScopedViewMixin, mixins.ListModelMixin, viewsets.GenericV
     )
     def printed(self, request, key=None):
         task = self.get_object()
-        if task.file_id is None:
-            raise exceptions.ValidationError(
-                [
-                    exceptions.ErrorDetail(
-                        "打印件尚未生成（print_tasks --generate）", "no_print_copy"
-                    )
-                ]
-            )
+        self._ensure_copy(request, task)
         with transaction.atomic():
             if task.status != PrintTask.Status.PRINTED:
                 task.status = PrintTask.Status.PRINTED
@@ -163,3 +162,27 @@ class PrintTaskViewSet(ScopedViewMixin, mixins.ListModelMixin, viewsets.GenericV
                     detail={"path": request.path, "sha256": task.file.sha256},
                 )
         return Response(self.get_serializer(task).data)
+
+    @extend_schema(
+        summary="取得打印件（带归档章）：尚未生成时当场生成并保存，之后直接返回",
+        request=None,
+        responses={200: PrintTaskSerializer},
+        parameters=[ITEM_KEY],
+        tags=["print-tasks"],
+    )
+    @action(detail=True, methods=["post"], url_path="copy")
+    def copy(self, request, key=None):
+        task = self.get_object()
+        self._ensure_copy(request, task)
+        return Response(self.get_serializer(task).data)
+
+    def _ensure_copy(self, request, task: PrintTask) -> None:
+        """The print copy is made when first needed (not at push), then kept on the task."""
+        if task.file_id is not None:
+            return
+        try:
+            print_copy(task)  # the new File is logged like every other (archive.signals)
+        except (ValueError, FileNotFoundError, OSError, StorageIntegrityError) as exc:
+            raise exceptions.ValidationError(
+                [exceptions.ErrorDetail(f"打印件无法生成：{exc}", "no_print_copy")]
+            ) from exc

@@ -152,6 +152,14 @@ def push(client: APIClient, meta, pdf: bytes | None, name: str = "report.pdf"):
     return post(client, "/api/v1/reports", meta, pdf, name)
 
 
+def seal_pending() -> list[str]:
+    """Run the worker's seal task on every pending seal job, as Celery would."""
+    from push import sealing
+    from push.tasks import seal_item
+
+    return [seal_item.apply(args=[item_id]).get() for item_id in sealing.pending_ids()]
+
+
 def blob_count(tmp_path: Path) -> int:
     folder = tmp_path / "files" / "blobs"
     return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0

@@ -17,11 +17,12 @@ from tests.push.conftest import (
     SPOUSE_ID,
     push,
     report_meta,
+    seal_pending,
 )
 
 pytestmark = pytest.mark.django_db
 
-RECEIPT_KEYS = {"archive_number", "household", "sha256", "signature", "archived_at"}
+RECEIPT_KEYS = {"archive_number", "household", "sha256", "signature", "archived_at", "seal"}
 
 
 def test_push_files_the_report(platform_client, signed_report, snapshot):
@@ -55,6 +56,10 @@ def test_push_files_the_report(platform_client, signed_report, snapshot):
     original = item.files.get(role=File.Role.ORIGINAL)
     assert original.sha256 == receipt["sha256"]
     assert read_blob(original.sha256) == pdf  # the bytes as they came
+    # The receipt promises the seal; a worker adds the sealed copy after the commit.
+    assert receipt["seal"]["status"] == "pending" and "已接收" in receipt["seal"]["message"]
+    assert not item.files.filter(role=File.Role.SIGNED).exists()
+    assert seal_pending() == ["sealed"]
     sealed = item.files.get(role=File.Role.SIGNED)
     assert read_blob(sealed.sha256).startswith(pdf)  # an incremental update of the original
 
@@ -72,7 +77,7 @@ def test_push_files_the_report(platform_client, signed_report, snapshot):
 
     task = PrintTask.objects.get(item=item)
     assert task.status == PrintTask.Status.PENDING
-    assert task.file.role == File.Role.PRINT
+    assert task.file is None  # made when it is printed, not at push
 
     entry = AuditEntry.objects.filter(action="api").get()
     assert entry.detail["status"] == 201

@@ -36,7 +36,10 @@ def test_push_endpoints_are_described(anon_client):
         "sha256",
         "signature",
         "archived_at",
+        "seal",
     }
+    assert set(components["SealPromise"]["properties"]) == {"status", "message"}
+    assert "/api/v1/print-tasks/{key}/copy" in paths
     report = components["ReportMetadata"]
     assert {"report_number", "issued_on", "household"} <= set(report["required"])
     scheme = schema["components"]["securitySchemes"]["platformToken"]

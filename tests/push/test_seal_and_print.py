@@ -11,7 +11,7 @@ from archive import certificates
 from archive.models import AuditEntry, File, Item, PrintTask
 from archive.storage import read_blob
 from tests.push import pki
-from tests.push.conftest import REPORT, push, report_meta
+from tests.push.conftest import REPORT, push, report_meta, seal_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def text_with_annotations(data: bytes) -> str:
 def filed(platform_client, signed_report) -> Item:
     response = push(platform_client("420102"), report_meta(), signed_report())
     assert response.status_code == 201, response.content
+    assert seal_pending() == ["sealed"]  # the worker's part
     return Item.objects.get(archive_number=response.json()["archive_number"])
 
 
@@ -110,6 +111,16 @@ def test_signatures_endpoint_reports_an_untrusted_signer(filed, client_for, tmp_
 
 def test_print_task_and_its_copy(filed, client_for):
     task = PrintTask.objects.get(item=filed)
+    assert task.file is None  # not made at push
+    client, user = client_for("420102", "档案管理员")
+    pending = client.get("/api/v1/print-tasks").json()["results"][0]
+    assert pending["file"] is None
+    made = client.post(pending["copy_url"])
+    assert made.status_code == 200, made.content
+    again = client.post(pending["copy_url"]).json()  # made once, then kept
+    assert again["file"] == made.json()["file"] is not None
+    assert File.objects.filter(item=filed, role=File.Role.PRINT).count() == 1
+    task.refresh_from_db()
     copy = read_blob(task.file.sha256)
     text = pdfium.PdfDocument(copy)[0].get_textpage().get_text_bounded()
     for label in ("全宗号", "年度", "件号", "保管期限", "页数"):
@@ -117,7 +128,6 @@ def test_print_task_and_its_copy(filed, client_for):
     assert "Z420102" in text and "0001" in text and "D10" in text
     assert filed.archive_number in text.replace("\r\n", "")
 
-    client, user = client_for("420102", "档案管理员")
     listed = client.get("/api/v1/print-tasks").json()
     assert listed["count"] == 1
     row = listed["results"][0]
@@ -148,7 +158,6 @@ def test_print_tasks_command_generates_a_missing_copy(filed):
     from django.core.management import call_command
 
     task = PrintTask.objects.get(item=filed)
-    PrintTask.objects.filter(pk=task.pk).update(file=None)
     out = StringIO()
     call_command("print_tasks", "--generate", "--json", stdout=out)
 
@@ -160,6 +169,7 @@ def test_print_tasks_command_generates_a_missing_copy(filed):
 
 def test_item_detail_lists_the_files(filed, client_for):
     client, _ = client_for("420102", "档案管理员")
+    assert client.post(f"/api/v1/print-tasks/{filed.archive_number}/copy").status_code == 200
     body = client.get(f"/api/v1/items/{filed.archive_number}").json()
     assert {f["role"] for f in body["files"]} == {"original", "signed", "print"}
     assert body["fields"]["report_number"] == REPORT
@@ -167,6 +177,7 @@ def test_item_detail_lists_the_files(filed, client_for):
 
 def test_unsigned_report_is_sealed_too(platform_client):
     response = push(platform_client(), report_meta(), pki.report_pdf(REPORT))
+    assert seal_pending() == ["sealed"]
     item = Item.objects.get(archive_number=response.json()["archive_number"])
     sealed = read_blob(item.files.get(role=File.Role.SIGNED).sha256)
     from archive.signing import check_signatures
