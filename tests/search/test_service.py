@@ -142,7 +142,7 @@ def test_check_and_reindex(archive):
     assert check().ok
     assert search("3,215.40", UNRESTRICTED).total == 1
     call_command("search_check", stdout=StringIO())
-    assert reindex() == 9
+    assert reindex() == 10
 
 
 def test_search_command(archive):
