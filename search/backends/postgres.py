@@ -40,6 +40,9 @@ WEIGHTS = (("keys", "A"), ("names", "B"), ("title", "C"), ("body", "D"))
 # counting (see PostgresBackend._bounded_count).
 ESTIMATE_FACTOR = 1.25
 ESTIMATE_MIN = 10_000  # below this many rows the statistics are too coarse to trust
+# Newest matches by walking the primary key when matches² > this × page × rows (a walked
+# row costs about this many times a collected match: it decompresses its tsvector).
+WALK_FACTOR = 2.5
 HEAD_WEIGHTS = WEIGHTS[:3]  # tsv_head: numbers, names and title, without the page text
 # The columns, then the indexes (bench/search/pg.py loads between the two).
 COLUMNS_SQL = [
@@ -55,11 +58,15 @@ INDEX_SQL = [
     f"CREATE INDEX IF NOT EXISTS {DOC}_tsv ON {DOC} USING gin (tsv) "
     "WITH (fastupdate = on, gin_pending_list_limit = 256)",
     f"CREATE INDEX IF NOT EXISTS {DOC}_fullnames ON {DOC} USING gin (fullnames)",
+    # The head matches of a query, ranked without reading the other matches (_ranked).
+    f"CREATE INDEX IF NOT EXISTS {DOC}_tsv_head ON {DOC} USING gin (tsv_head) "
+    "WITH (fastupdate = on, gin_pending_list_limit = 256)",
 ]
 SCHEMA_SQL = COLUMNS_SQL + INDEX_SQL
 UNSCHEMA_SQL = [
     f"DROP INDEX IF EXISTS {DOC}_tsv",
     f"DROP INDEX IF EXISTS {DOC}_fullnames",
+    f"DROP INDEX IF EXISTS {DOC}_tsv_head",
     f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS tsv",
     f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS fullnames",
     f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS tsv_head",
@@ -82,14 +89,15 @@ def tsvector_literal(doc: IndexDocument, weights=WEIGHTS) -> str:
     return " ".join(f"'{token}':{','.join(p)}" for token, p in positions.items())
 
 
-def tsquery_literal(query: ParsedQuery) -> str:
+def tsquery_literal(query: ParsedQuery, op: str = "&") -> str:
+    """Every phrase (``op`` "&"), or any of them ("|")."""
     parts = []
     for phrase in query.phrases:
         tokens = [f"'{t}'" for t in phrase.tokens]
         if phrase.prefix:
             tokens[-1] += ":*"
         parts.append("(" + " <-> ".join(tokens) + ")")
-    return " & ".join(parts)
+    return f" {op} ".join(parts)
 
 
 def where_filters(filters: Filters) -> tuple[list[str], list]:
@@ -188,16 +196,7 @@ class PostgresBackend(SearchBackend):
                 total = rank_limit
                 ranked = self._newest(cur, source, where, base, names, limit, offset)
             else:
-                # The cheaper rank: ts_rank of the small tsv_head (numbers, names, title),
-                # never of the page text's tsvector, which is large and TOASTed; matches
-                # only in the text tie and come newest first.
-                cur.execute(
-                    f"SELECT item_id, ts_rank(tsv_head, q.q) AS r, fullnames && %s::text[] AS e "
-                    f"FROM {source} WHERE {where} "
-                    f"ORDER BY e DESC, r DESC, item_id DESC LIMIT %s OFFSET %s",
-                    [names, *base, limit, offset],
-                )
-                ranked = cur.fetchall()
+                ranked = self._ranked(cur, source, where, base, query, total, limit, offset)
             facet_counts: dict[str, dict[str, int]] = {}
             if facets and not common and total <= facet_limit:
                 cur.execute(
@@ -236,6 +235,80 @@ class PostgresBackend(SearchBackend):
             [*base, rank_limit + 1],
         )
         return cur.fetchone()[0]
+
+    def _ranked(self, cur, source, where, base, query, total, limit, offset) -> list[tuple]:
+        """One page of a query with at most RANK_LIMIT matches: exact names first, then
+        by the cheaper rank (``ts_rank`` of ``tsv_head``: numbers, names, title), then
+        newest first; without ranking every match.
+
+        A match whose head (numbers, names, title) holds none of the query's phrases ranks
+        below every match whose head holds one, and such matches tie among themselves:
+        they come newest first. So the page is (1) the exact names (GIN on ``fullnames``;
+        when they fill the page nothing else is read, the usual case for a name), else
+        (2) the head matches, ranked (GIN on ``tsv_head``: few rows, small and inline),
+        then (3) the newest matches whose head has none of the phrases, found as
+        :meth:`_newest_rows` decides.
+        """
+        wanted = limit + offset
+        names = list(query.names)
+        head_q = tsquery_literal(query, "|")
+        # The head of a match holding every phrase implies the match: with one phrase the
+        # small tsv_head stands in for tsv (no TOAST read).
+        single = len(query.phrases) == 1
+        rank = "ts_rank(tsv_head, q.q)"
+        head_where = where.replace("tsv @@ q.q", "tsv_head @@ q.q") if single else where
+        if names:
+            cur.execute(
+                f"SELECT item_id, {rank} AS r, true FROM {source} "
+                f"WHERE {head_where} AND fullnames && %s::text[] "
+                f"ORDER BY r DESC, item_id DESC LIMIT %s",
+                [*base, names, wanted],
+            )
+            exact = cur.fetchall()
+            if len(exact) >= wanted:
+                return exact[offset:wanted]
+        head_source = f"{source}, CAST(%s AS tsquery) AS h(q)"
+        head_base = [base[0], head_q, *base[1:]]
+        cur.execute(
+            f"SELECT item_id, {rank} AS r, fullnames && %s::text[] AS e FROM {head_source} "
+            f"WHERE {head_where} AND tsv_head @@ h.q ORDER BY e DESC, r DESC, item_id DESC "
+            f"LIMIT %s",
+            [names, *head_base, wanted],
+        )
+        head = cur.fetchall()
+        if len(head) < wanted:
+            body = self._newest_rows(
+                cur,
+                head_source,
+                f"{where} AND NOT tsv_head @@ h.q",
+                head_base,
+                wanted,
+                total,
+            )
+            head += [(i, -1.0, False) for i in body]
+        return [(i, max(r, 0.0), e) for i, r, e in head[offset:wanted]]
+
+    @staticmethod
+    def _newest_rows(cur, source, where, base, wanted, matches) -> list[int]:
+        """The ``wanted`` newest matches of ``matches`` (counted): by collecting them all
+        (a bitmap scan reads each match's row) when they are few, or by walking the primary
+        key backwards and testing each row (about ``wanted`` × rows / matches rows, each
+        with its TOASTed tsvector) when they are many; the walk wins above
+        ``WALK_FACTOR`` × wanted × rows < matches²."""
+        cur.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{DOC}'::regclass")
+        rows = max(cur.fetchone()[0], 1.0)
+        walk = matches * matches > WALK_FACTOR * wanted * rows
+        if walk:
+            cur.execute("SET enable_bitmapscan = off")
+        try:
+            cur.execute(
+                f"SELECT item_id FROM {source} WHERE {where} ORDER BY item_id DESC LIMIT %s",
+                [*base, wanted],
+            )
+            return [r[0] for r in cur.fetchall()]
+        finally:
+            if walk:
+                cur.execute("RESET enable_bitmapscan")
 
     @staticmethod
     def _newest(cur, source, where, base, names, limit, offset) -> list[tuple]:
