@@ -363,13 +363,15 @@ class PostgresBackend(SearchBackend):
 def backfill_head(cur, batch: int = 1000) -> int:
     """Fill ``tsv_head`` of rows indexed before it existed, from their stored tokens."""
     n, last = 0, -1
+    # Migration 0002 runs this before 0003 adds ``households`` (which tsv_head does not use).
+    fields = [f for f in FIELDS if f != "households"]
     while True:
         cur.execute(
-            f"SELECT {', '.join(FIELDS)} FROM {DOC} WHERE item_id > %s "
+            f"SELECT {', '.join(fields)} FROM {DOC} WHERE item_id > %s "
             f"AND tsv_head = ''::tsvector ORDER BY item_id LIMIT %s",
             [last, batch],
         )
-        docs = [IndexDocument(**dict(zip(FIELDS, row, strict=True))) for row in cur.fetchall()]
+        docs = [IndexDocument(**dict(zip(fields, row, strict=True))) for row in cur.fetchall()]
         if not docs:
             return n
         last = docs[-1].item_id
