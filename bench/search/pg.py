@@ -45,21 +45,25 @@ NOTES = [
     "How ours stays bounded (search/backends/postgres.py): (1) when the planner's statistics "
     "of `tsv` (ANALYZE's most common elements) expect at least 1.25 × HEDANG_SEARCH_RANK_LIMIT "
     "matches (25,000), the query is common without counting; otherwise the total is counted "
-    "only up to the limit + 1 (20,001); (2) above the limit, exact names come from a GIN index on `fullnames` "
-    "(a handful of rows) and the rest by walking the primary key backwards and testing each "
-    "row until the page is full (with > 20,000 matches that is about 20 × items / matches "
-    "rows), the bitmap scan being switched off for that one statement because it would first "
-    "collect and sort every match; (3) at or below the limit the rank is `ts_rank` of "
-    "`tsv_head` (numbers, names, title: a small inline tsvector) instead of the page text's "
-    "large TOASTed tsvector, so ranking 20,000 matches reads no TOAST. `tsv` is compressed "
-    "with lz4 (phrase rechecks decompress it) and the GIN pending list is capped at 256 kB.",
+    "only up to the limit + 1 (20,001); (2) above the limit, exact names come from a GIN "
+    "index on `fullnames` (a handful of rows) and the rest by walking the primary key "
+    "backwards and testing each row until the page is full (about 20 × items / matches "
+    "rows), the bitmap scan switched off for that one statement because it would first "
+    "collect every match; (3) at or below the limit nothing scores every match: exact names "
+    "first (GIN on `fullnames`; when they fill the page, as for most names, nothing else is "
+    "read), then the matches whose head (numbers, names, title: the small inline `tsv_head`) "
+    "holds a phrase, found and ranked through a GIN index on `tsv_head`, then the newest "
+    "other matches, collected by a bitmap scan when they are few or by the primary-key walk "
+    "when matches² > 2.5 × page × items. `tsv` is compressed with lz4 (phrase rechecks "
+    "decompress it) and the GIN pending lists are capped at 256 kB.",
     "",
     "The floor (`ORDER BY ts_rank(tsv, q)`) reads every matching row's tsvector, so for "
     'common phrases ours is far below it; "match" is the least a GIN query costs. '
     "pg_trgm (measured at 200,000 items earlier, 3.8–5.0 s for 2-character queries) cannot use "
     "its index for a 2-character pattern and was not rebuilt here. RUM (Debian's "
-    "postgresql-15-rum) would keep positions in the index and order by rank inside it; it was "
-    "not needed for these figures and is not used (a bigger index, slower writes).",
+    "postgresql-15-rum: positions and an ordering column inside the index) was not built: "
+    "the GIN index alone takes about 25 minutes to build at this size on this shared machine, "
+    "and RUM indexes are larger and slower to build and write; it is not used.",
 ]
 
 
