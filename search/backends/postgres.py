@@ -37,12 +37,9 @@ MAX_POSITIONS_PER_TOKEN = 256
 WEIGHTS = (("keys", "A"), ("names", "B"), ("title", "C"), ("body", "D"))
 
 # A query the planner expects to match this many times the rank limit is common without
-# counting (see PostgresBackend._bounded_count).
+# counting (see PostgresBackend._bounded_ids).
 ESTIMATE_FACTOR = 1.25
 ESTIMATE_MIN = 10_000  # below this many rows the statistics are too coarse to trust
-# Newest matches by walking the primary key when matches² > this × page × rows (a walked
-# row costs about this many times a collected match: it decompresses its tsvector).
-WALK_FACTOR = 2.5
 HEAD_WEIGHTS = WEIGHTS[:3]  # tsv_head: numbers, names and title, without the page text
 # The columns, then the indexes (bench/search/pg.py loads between the two).
 COLUMNS_SQL = [
@@ -191,16 +188,17 @@ class PostgresBackend(SearchBackend):
         with self._cursor() as cur:
             # A number typed in full (ID, 档号, report number) names one household's items:
             # never common, so the planner's estimate is not asked.
-            total = self._bounded_count(
+            ids = self._bounded_ids(
                 cur, source, where, base, rank_limit, estimate=not query.identifier
             )
+            total = rank_limit + 1 if ids is None else len(ids)
             common = total > rank_limit
             names = list(query.names)
             if common:  # see RANK_LIMIT: exact names, then newest first
                 total = rank_limit
                 ranked = self._newest(cur, source, where, base, names, limit, offset)
             else:
-                ranked = self._ranked(cur, source, where, base, query, total, limit, offset)
+                ranked = self._ranked(cur, source, where, base, query, ids, limit, offset)
             facet_counts: dict[str, dict[str, int]] = {}
             if facets and not common and total <= facet_limit:
                 cur.execute(
@@ -218,30 +216,30 @@ class PostgresBackend(SearchBackend):
         return RawResult(total, hits, facet_counts, total_exact=not common)
 
     @staticmethod
-    def _bounded_count(cur, source, where, base, rank_limit: int, estimate: bool = True) -> int:
-        """The number of matches, counted up to ``rank_limit + 1``.
+    def _bounded_ids(
+        cur, source, where, base, rank_limit: int, estimate: bool = True
+    ) -> list[int] | None:
+        """The item ids of the matches, up to ``rank_limit + 1`` of them; None: common.
 
         A phrase in most items (收入 is in 98 % of them) would cost a heap row and its
-        TOASTed tsvector per counted match, 20,001 of them. The column statistics
-        (ANALYZE's most common elements of ``tsv``) already know such phrases: when the
-        planner expects ``ESTIMATE_FACTOR`` × the limit or more, the query is common without
-        counting (its figure for one token is within a fraction of a percent of the truth,
-        hence the margin of ``ESTIMATE_FACTOR``). Below that the count is exact up to the
-        bound (for a one-token phrase the GIN bitmap needs no recheck).
+        TOASTed tsvector per match, 20,001 of them. The column statistics (ANALYZE's most
+        common elements of ``tsv``) already know such phrases: when the planner expects
+        ``ESTIMATE_FACTOR`` × the limit or more, the query is common without reading any
+        (its figure for one token is within a fraction of a percent of the truth, hence the
+        margin). Below that one bitmap scan reads every match once, up to the bound: its
+        length is the total, and the ids are what the newest-first part of the page is
+        chosen from (GIN rechecks every tsvector match, so even a count reads the rows).
         """
         if estimate:
             cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", base)
             plan = cur.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
             if plan[0]["Plan"]["Plan Rows"] >= max(ESTIMATE_FACTOR * rank_limit, ESTIMATE_MIN):
-                return rank_limit + 1
-        cur.execute(
-            f"SELECT count(*) FROM (SELECT FROM {source} WHERE {where} LIMIT %s) AS m",
-            [*base, rank_limit + 1],
-        )
-        return cur.fetchone()[0]
+                return None
+        cur.execute(f"SELECT item_id FROM {source} WHERE {where} LIMIT %s", [*base, rank_limit + 1])
+        return [r[0] for r in cur.fetchall()]
 
-    def _ranked(self, cur, source, where, base, query, total, limit, offset) -> list[tuple]:
+    def _ranked(self, cur, source, where, base, query, ids, limit, offset) -> list[tuple]:
         """One page of a query with at most RANK_LIMIT matches: exact names first, then
         by the cheaper rank (``ts_rank`` of ``tsv_head``: numbers, names, title), then
         newest first; without ranking every match.
@@ -251,8 +249,8 @@ class PostgresBackend(SearchBackend):
         they come newest first. So the page is (1) the exact names (GIN on ``fullnames``;
         when they fill the page nothing else is read, the usual case for a name), else
         (2) the head matches, ranked (GIN on ``tsv_head``: few rows, small and inline),
-        then (3) the newest matches whose head has none of the phrases, found as
-        :meth:`_newest_rows` decides.
+        then (3) the newest matches whose head has none of the phrases, from the ids
+        :meth:`_bounded_ids` read (so every match's row is read once, not twice).
         """
         wanted = limit + offset
         names = list(query.names)
@@ -281,39 +279,11 @@ class PostgresBackend(SearchBackend):
             [names, *head_base, wanted],
         )
         head = cur.fetchall()
-        if len(head) < wanted:
-            body = self._newest_rows(
-                cur,
-                head_source,
-                f"{where} AND NOT tsv_head @@ h.q",
-                head_base,
-                wanted,
-                total,
-            )
+        if len(head) < wanted:  # then ``head`` holds every head match
+            seen = {row[0] for row in head}
+            body = sorted((i for i in ids if i not in seen), reverse=True)[: wanted - len(head)]
             head += [(i, -1.0, False) for i in body]
         return [(i, max(r, 0.0), e) for i, r, e in head[offset:wanted]]
-
-    @staticmethod
-    def _newest_rows(cur, source, where, base, wanted, matches) -> list[int]:
-        """The ``wanted`` newest matches of ``matches`` (counted): by collecting them all
-        (a bitmap scan reads each match's row) when they are few, or by walking the primary
-        key backwards and testing each row (about ``wanted`` × rows / matches rows, each
-        with its TOASTed tsvector) when they are many; the walk wins above
-        ``WALK_FACTOR`` × wanted × rows < matches²."""
-        cur.execute(f"SELECT reltuples FROM pg_class WHERE oid = '{DOC}'::regclass")
-        rows = max(cur.fetchone()[0], 1.0)
-        walk = matches * matches > WALK_FACTOR * wanted * rows
-        if walk:
-            cur.execute("SET enable_bitmapscan = off")
-        try:
-            cur.execute(
-                f"SELECT item_id FROM {source} WHERE {where} ORDER BY item_id DESC LIMIT %s",
-                [*base, wanted],
-            )
-            return [r[0] for r in cur.fetchall()]
-        finally:
-            if walk:
-                cur.execute("RESET enable_bitmapscan")
 
     @staticmethod
     def _newest(cur, source, where, base, names, limit, offset) -> list[tuple]:
