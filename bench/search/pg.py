@@ -47,8 +47,8 @@ NOTES = [
     "",
     "How ours stays bounded (search/backends/postgres.py): (1) when the planner's statistics "
     "of `tsv` (ANALYZE's most common elements) expect at least 1.25 × HEDANG_SEARCH_RANK_LIMIT "
-    "matches (25,000), the query is common without counting; otherwise the total is counted "
-    "only up to the limit + 1 (20,001); (2) above the limit, exact names come from a GIN "
+    "matches (25,000), the query is common without counting; otherwise one bitmap pass reads "
+    "the matches' ids up to the limit + 1 (20,001): their number is the total; (2) above the limit, exact names come from a GIN "
     "index on `fullnames` (a handful of rows) and the rest by walking the primary key "
     "backwards and testing each row until the page is full (about 20 × items / matches "
     "rows), the bitmap scan switched off for that one statement because it would first "
@@ -56,8 +56,7 @@ NOTES = [
     "first (GIN on `fullnames`; when they fill the page, as for most names, nothing else is "
     "read), then the matches whose head (numbers, names, title: the small inline `tsv_head`) "
     "holds a phrase, found and ranked through a GIN index on `tsv_head`, then the newest "
-    "other matches, collected by a bitmap scan when they are few or by the primary-key walk "
-    "when matches² > 2.5 × page × items. `tsv` is compressed with lz4 (phrase rechecks "
+    "other matches, chosen from the ids of the counting pass. `tsv` is compressed with lz4 (phrase rechecks "
     "decompress it) and the GIN pending lists are capped at 256 kB.",
     "",
     "The floor (`ORDER BY ts_rank(tsv, q)`) reads every matching row's tsvector, so for "
