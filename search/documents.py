@@ -36,11 +36,19 @@ class IndexDocument:
     keys: str
     names: str
     text: str
+    # Every household of an item that concerns more than one (a 委托书 with its 花名册),
+    # its own first; empty for the usual item of one household. One line per household
+    # (see :func:`household_line`). Their names and IDs are also in ``names`` and ``keys``
+    # (so the item is found by any of them); this column says whose they are, so a hit
+    # names the household that matched (search.attribution).
+    households: str = ""
 
     @property
     def fingerprint(self) -> str:
         """Changes whenever anything indexed (or the tokenizer) changes."""
         values = [getattr(self, f) for f in self.__dataclass_fields__]
+        if not self.households:  # documents indexed before the column keep their fingerprint
+            values.pop()
         payload = json.dumps([T.TOKENIZER_VERSION, values], ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
@@ -60,6 +68,52 @@ class IndexDocument:
 
 
 FIELDS = tuple(IndexDocument.__dataclass_fields__)
+
+# The reverse relation from Item to the households it lists besides its own (ingest's
+# ItemHousehold, related_name ``listed_households``). Named, not imported: search sits below
+# ingest; without the relation an item has its own household only.
+LINKED_RELATION = "listed_households"
+
+
+def linked_relation() -> str | None:
+    """``LINKED_RELATION`` when the Item model has it, else None."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from archive.models import Item
+
+    try:
+        Item._meta.get_field(LINKED_RELATION)
+    except FieldDoesNotExist:
+        return None
+    return LINKED_RELATION
+
+
+def household_line(pk: int, head_id_number: str, head_name: str, members) -> str:
+    """``pk<TAB>head ID<TAB>name<TAB>ID<TAB>name<TAB>ID…`` (head first, then members)."""
+    pairs = [(head_name, head_id_number)] + [(m.name, m.id_number) for m in members]
+    cells = [str(pk), T.normalize(head_id_number).strip()]
+    for name, number in pairs:
+        cells += [T.normalize(name or "").strip(), T.normalize(number or "").strip()]
+    return "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells)
+
+
+def parse_household_line(line: str) -> tuple[int, str, list[tuple[str, str]]]:
+    """(household pk, head ID, [(name, ID), …]) of a :func:`household_line`."""
+    cells = line.split("\t")
+    rest = cells[2:]
+    return int(cells[0]), cells[1], list(zip(rest[::2], rest[1::2], strict=False))
+
+
+def _linked_households(item) -> list:
+    relation = linked_relation()
+    if relation is None:
+        return []
+    links = getattr(item, relation).all()
+    out = []
+    for link in sorted(links, key=lambda x: x.pk):
+        if link.household_id != item.household_id and link.household not in out:
+            out.append(link.household)
+    return out
 
 
 def is_indexable(item) -> bool:
@@ -81,6 +135,15 @@ def build_document(item) -> IndexDocument:
         keys += [case.report_number, case.authorization_number]
     names = [household.head_name] if household else []
     names += [m.name for m in members]
+    linked = _linked_households(item)
+    lines = []
+    if linked:
+        everyone = ([household] if household else []) + linked
+        for h in everyone:
+            lines.append(household_line(h.pk, h.head_id_number, h.head_name, h.members.all()))
+        for h in linked:
+            keys += [h.head_id_number, *(m.id_number for m in h.members.all())]
+            names += [h.head_name, *(m.name for m in h.members.all())]
     pages = sorted(item.pages.all(), key=lambda p: p.number)
     return IndexDocument(
         item_id=item.pk,
@@ -98,6 +161,7 @@ def build_document(item) -> IndexDocument:
         keys="\n".join(dict.fromkeys(T.normalize(k).strip() for k in keys if k and k.strip())),
         names="\n".join(dict.fromkeys(T.normalize(n).strip() for n in names if n and n.strip())),
         text="\n".join(T.normalize(p.text).strip() for p in pages if p.text and p.text.strip()),
+        households="\n".join(lines),
     )
 
 
@@ -106,9 +170,11 @@ def items_for_indexing(queryset=None):
     from archive.models import Item
 
     qs = Item.objects.all() if queryset is None else queryset
-    return qs.select_related("agency", "subtype", "case", "household").prefetch_related(
-        "pages", "household__members"
-    )
+    related = ["pages", "household__members"]
+    relation = linked_relation()
+    if relation:
+        related.append(f"{relation}__household__members")
+    return qs.select_related("agency", "subtype", "case", "household").prefetch_related(*related)
 
 
 def indexable_items(queryset=None):

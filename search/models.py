@@ -29,6 +29,7 @@ class SearchDocument(models.Model):
     names = models.TextField("姓名", blank=True)
     text = models.TextField("文字", blank=True)
     fingerprint = models.CharField("指纹", max_length=32)
+    households = models.TextField("关联的户", blank=True, default="")
 
     class Meta:
         db_table = "hedang_search_document"

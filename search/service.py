@@ -17,6 +17,7 @@ from django.db import transaction
 
 from archive.masking import mask_text, may_see_full_ids
 from search import snippets
+from search.attribution import Attribution, matched_household
 from search.backends import FACET_LIMIT, FACETS, RANK_LIMIT, Filters, RawHit, get_backend
 from search.documents import (
     batched,
@@ -25,7 +26,7 @@ from search.documents import (
     items_for_indexing,
     iter_documents,
 )
-from search.text import highlight_pattern, parse_query
+from search.text import ParsedQuery, highlight_pattern, parse_query
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ class Hit:
     snippet: str  # HTML: escaped text, the match in <mark>…</mark>
     score: float
     exact_name: bool  # someone in the household has exactly the queried name
+    # The household the hit names (pk of ``household``): the item's own, or for an item
+    # of several households (a 花名册) the one whose member or text matched.
+    household_id: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -288,21 +292,27 @@ def mask_ids(snippet: str) -> str:
     return mask_text(snippet, force=True)
 
 
-def hit_from_raw(raw: RawHit, pattern) -> Hit:
-    """A public hit from a backend's raw hit (snippet built with ``pattern``)."""
+def hit_from_raw(raw: RawHit, pattern, query: ParsedQuery | None = None) -> Hit:
+    """A public hit from a backend's raw hit (snippet built with ``pattern``); with
+    ``query``, an item of several households names the one that matched."""
     doc = raw.document
+    if query is not None:
+        named = matched_household(doc, query, pattern)
+    else:
+        named = Attribution(doc.household_id, doc.head_id_number)
     info = " ".join([*doc.names.splitlines(), *doc.keys.splitlines()])
     texts = [doc.text, doc.title, info]
     return Hit(
         item_id=doc.item_id,
         archive_number=doc.archive_number,
-        household=doc.head_id_number,
+        household=named.head_id_number,
         category=doc.category,
         subtype=doc.subtype,
         title=doc.title,
         snippet=snippets.snippet(texts, pattern),
         score=round(raw.score, 6),
         exact_name=raw.exact_name,
+        household_id=named.household_id,
     )
 
 
@@ -347,7 +357,7 @@ def search(
         rank_limit=getattr(settings, "HEDANG_SEARCH_RANK_LIMIT", RANK_LIMIT),
     )
     pattern = highlight_pattern(parsed)
-    hits = [hit_from_raw(h, pattern) for h in raw.hits]
+    hits = [hit_from_raw(h, pattern, parsed) for h in raw.hits]
     # The one masking rule also masks an ID the snippet window cut open at its edge.
     if user is not UNRESTRICTED and not may_see_full_ids(user):
         hits = [replace(h, snippet=mask_ids(h.snippet)) for h in hits]

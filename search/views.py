@@ -18,7 +18,7 @@ from archive import audit
 from archive.categories import BUSINESS_TYPES, Category
 from archive.forms import visible_agencies
 from archive.masking import shown_id_number
-from archive.models import Item, Subtype
+from archive.models import Household, Item, Subtype
 from archive.views.access import AuditedAccessMixin, require_permission
 from search.service import SearchResult, search
 
@@ -189,14 +189,19 @@ def _rows(user, result: SearchResult) -> list[dict]:
         .filter(pk__in=[h.item_id for h in result.hits])
         .select_related("household")
     }
+    # The household each hit names (for a 花名册, the one that matched, not the item's own).
+    named = Household.objects.visible_to(user).in_bulk(
+        {h.household_id for h in result.hits if h.household_id}
+    )
     rows = []
     for hit in result.hits:
         item = items.get(hit.item_id)
+        household = named.get(hit.household_id) if item else None
         rows.append(
             {
                 "hit": hit,
                 "item_pk": item.pk if item else None,
-                "household": item.household if item else None,
+                "household": household or (item.household if item else None),
                 "household_id": shown_id_number(user, hit.household),
                 "category_label": Category(hit.category).label
                 if hit.category in Category.values

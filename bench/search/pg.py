@@ -2,9 +2,12 @@
 pg_trgm, on the same synthetic archive (bench/search/synth.py).
 
     .venv/bin/python bench/search/pg.py --items 200000 \\
-        [--dsn postgres://postgres@127.0.0.1:5432/hedang_bench_search]
+        [--dsn postgres://postgres@127.0.0.1:5432/hedang_pgsearch_bench]
 
-The database is dropped and created again. Prints a Markdown table.
+The database is dropped and created again. Prints a Markdown table. A million items take
+about an hour to generate on a loaded 2-core machine; ``--finish --copy-to 1000000`` indexes
+the rows an interrupted load left, copied under new item ids up to that many, and
+``--reuse`` measures that database again (adding indexes introduced since).
 """
 
 from __future__ import annotations
@@ -44,22 +47,25 @@ NOTES = [
     "",
     "How ours stays bounded (search/backends/postgres.py): (1) when the planner's statistics "
     "of `tsv` (ANALYZE's most common elements) expect at least 1.25 × HEDANG_SEARCH_RANK_LIMIT "
-    "matches (25,000), the query is common without counting; otherwise the total is counted "
-    "only up to the limit + 1 (20,001); (2) above the limit, exact names come from a GIN index on `fullnames` "
-    "(a handful of rows) and the rest by walking the primary key backwards and testing each "
-    "row until the page is full (with > 20,000 matches that is about 20 × items / matches "
-    "rows), the bitmap scan being switched off for that one statement because it would first "
-    "collect and sort every match; (3) at or below the limit the rank is `ts_rank` of "
-    "`tsv_head` (numbers, names, title: a small inline tsvector) instead of the page text's "
-    "large TOASTed tsvector, so ranking 20,000 matches reads no TOAST. `tsv` is compressed "
-    "with lz4 (phrase rechecks decompress it) and the GIN pending list is capped at 256 kB.",
+    "matches (25,000), the query is common without counting; otherwise one bitmap pass reads "
+    "the matches' ids up to the limit + 1 (20,001): their number is the total; (2) above the limit, exact names come from a GIN "
+    "index on `fullnames` (a handful of rows) and the rest by walking the primary key "
+    "backwards and testing each row until the page is full (about 20 × items / matches "
+    "rows), the bitmap scan switched off for that one statement because it would first "
+    "collect every match; (3) at or below the limit nothing scores every match: exact names "
+    "first (GIN on `fullnames`; when they fill the page, as for most names, nothing else is "
+    "read), then the matches whose head (numbers, names, title: the small inline `tsv_head`) "
+    "holds a phrase, found and ranked through a GIN index on `tsv_head`, then the newest "
+    "other matches, chosen from the ids of the counting pass. `tsv` is compressed with lz4 (phrase rechecks "
+    "decompress it) and the GIN pending lists are capped at 256 kB.",
     "",
     "The floor (`ORDER BY ts_rank(tsv, q)`) reads every matching row's tsvector, so for "
     'common phrases ours is far below it; "match" is the least a GIN query costs. '
     "pg_trgm (measured at 200,000 items earlier, 3.8–5.0 s for 2-character queries) cannot use "
     "its index for a 2-character pattern and was not rebuilt here. RUM (Debian's "
-    "postgresql-15-rum) would keep positions in the index and order by rank inside it; it was "
-    "not needed for these figures and is not used (a bigger index, slower writes).",
+    "postgresql-15-rum: positions and an ordering column inside the index) was not built: "
+    "the GIN index alone takes about 25 minutes to build at this size on this shared machine, "
+    "and RUM indexes are larger and slower to build and write; it is not used.",
 ]
 
 
@@ -98,6 +104,7 @@ def build(dsn: str, items: int, seed: int, trgm: bool = True) -> tuple[dict, dic
                 samples.setdefault(key, []).extend(values)
     timings["insert_s"] = time.monotonic() - t
     t = time.monotonic()
+    conn.execute("SET maintenance_work_mem = '1GB'")  # one pass per index, not many merges
     for sql in INDEX_SQL:  # the GIN indexes on tsv and fullnames
         conn.execute(sql)
     timings["gin_s"] = time.monotonic() - t
@@ -110,12 +117,39 @@ def build(dsn: str, items: int, seed: int, trgm: bool = True) -> tuple[dict, dic
     return samples, timings
 
 
-def finish(dsn: str, seed: int) -> tuple[dict, dict, int]:
-    """Use the rows an interrupted load left: indexes, VACUUM ANALYZE, and query samples
-    drawn from the rows themselves (random households' head IDs, names, report numbers)."""
+def replicate(conn, target: int) -> int:
+    """Copy the generated rows under new item ids until there are ``target`` rows (the
+    Python generator makes ~10,000 items a minute on a loaded machine; copies in SQL are
+    minutes for a million). Copies repeat the households, so an ID or a name matches as many
+    times more rows as there are copies; phrase frequencies scale as with distinct items."""
+    n, base = conn.execute(f"SELECT count(*), max(item_id) FROM {DOC}").fetchone()
+    cols = ", ".join((*FIELDS, "fingerprint", "tsv", "fullnames", "tsv_head"))
+    rest = cols.replace("item_id, ", "", 1)
+    k = 1
+    while n < target:
+        conn.execute(
+            f"INSERT INTO {DOC} ({cols}) SELECT item_id + %s, {rest} FROM {DOC} "
+            f"WHERE item_id <= %s ORDER BY item_id LIMIT %s",
+            [k * base, base, target - n],
+        )
+        n = conn.execute(f"SELECT count(*) FROM {DOC}").fetchone()[0]
+        print(f"  copy {k}: {n:,} rows", flush=True)
+        k += 1
+    return n
+
+
+def finish(dsn: str, seed: int, target: int = 0) -> tuple[dict, dict, int]:
+    """Use the rows an interrupted load left (copied up to ``target`` rows if given):
+    indexes, VACUUM ANALYZE, and query samples drawn from the rows themselves (random
+    households' head IDs, names, report numbers)."""
     conn = psycopg.connect(dsn, autocommit=True)
     timings = {}
     t = time.monotonic()
+    if target:
+        replicate(conn, target)
+        timings["copy_s"] = time.monotonic() - t
+        t = time.monotonic()
+    conn.execute("SET maintenance_work_mem = '1GB'")
     for sql in INDEX_SQL:
         conn.execute(sql)
     timings["gin_s"] = time.monotonic() - t
@@ -139,7 +173,7 @@ def finish(dsn: str, seed: int) -> tuple[dict, dict, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=200_000)
-    parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432/hedang_bench_search")
+    parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432/hedang_pgsearch_bench")
     parser.add_argument("--per-kind", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20240306)
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
@@ -150,11 +184,16 @@ def main() -> None:
     parser.add_argument(
         "--finish", action="store_true", help="index and measure the rows an interrupted load left"
     )
+    parser.add_argument(
+        "--copy-to", type=int, default=0, help="with --finish: copy the rows up to this many"
+    )
     args = parser.parse_args()
     saved = ROOT / "var" / "bench" / f"pg-{args.dsn.rsplit('/', 1)[1]}-{args.items}.json"
     loaded = args.items
     if args.finish:
-        samples, timings, loaded = finish(args.dsn, args.seed)
+        samples, timings, loaded = finish(args.dsn, args.seed, args.copy_to)
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps({"samples": samples, "timings": timings}))
     elif args.reuse:
         state = json.loads(saved.read_text())
         samples, timings = state["samples"], state["timings"]
@@ -163,7 +202,16 @@ def main() -> None:
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_text(json.dumps({"samples": samples, "timings": timings}))
     print({k: round(v, 1) for k, v in timings.items()}, flush=True)
-    conn = psycopg.connect(args.dsn, autocommit=True)
+    # No server-side prepared statements: Django's client-side binding gets a plan made for
+    # each query's own tsquery; a prepared statement would switch to a generic plan after
+    # five runs, whose estimate cannot tell a common phrase from a rare one.
+    conn = psycopg.connect(args.dsn, autocommit=True, prepare_threshold=None)
+    if args.reuse:  # indexes added since the database was built (no-ops otherwise)
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        for sql in INDEX_SQL:
+            conn.execute(sql)
+        conn.execute("RESET maintenance_work_mem")
+        conn.execute(f"ANALYZE {DOC}")
     sizes = conn.execute(
         f"SELECT pg_relation_size('{DOC}_tsv'), "
         f"coalesce(pg_relation_size(to_regclass('{DOC}_trgm')), 0), "
@@ -179,9 +227,10 @@ def main() -> None:
         + (" --finish" if args.finish else "")
         + f"`: {loaded:,} items, PostgreSQL "
         f"{conn.execute('SHOW server_version').fetchone()[0]}, the same synthetic data. "
-        '"ours" = PostgresBackend.search (count to the rank limit; below it the cheaper rank '
-        "of `tsv_head`, above it exact names through the `fullnames` GIN index then newest "
-        'first by the primary key; documents, snippets); "floor" = the bare engine, '
+        '"ours" = PostgresBackend.search (the matches\' ids up to the rank limit; below it '
+        "exact names, head matches ranked by `tsv_head`, then the newest; above it exact names "
+        "through the `fullnames` GIN index then newest first by the primary key; documents, "
+        'snippets); "floor" = the bare engine, '
         '`WHERE tsv @@ q ORDER BY ts_rank LIMIT 20`; "match" = `WHERE tsv @@ q LIMIT 20` '
         "(no order, no total: the least any GIN query costs)"
         + (
@@ -190,6 +239,8 @@ def main() -> None:
             else "."
         ),
         "",
+        "- each query of a class runs once unmeasured (warm cache for all three columns), "
+        "then 3 measured rounds",
         f"- machine: 2 CPUs shared with seven other engineers' jobs (load average "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the start of the measurement): "
         "absolute times are noisy, compare columns of the same run",
@@ -197,9 +248,9 @@ def main() -> None:
         f"table with indexes {sizes[2] / mb:,.0f} MiB"
         + (f", load {timings['insert_s'] / 60:.1f} min" if "insert_s" in timings else ""),
         "",
-        "| query | ours p50 | ours p95 | floor p50 | floor p95 | match p50 | match p95 |"
-        + (" trgm p50 | trgm p95 |" if trgm else ""),
-        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if trgm else ""),
+        "| query | ours p50 | ours p95 | floor p50 | floor p95 | ours/floor p95 | match p50 "
+        "| match p95 |" + (" trgm p50 | trgm p95 |" if trgm else ""),
+        "|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if trgm else ""),
     ]
     print("\n".join(out), flush=True)
     rng = random.Random(args.seed)
@@ -218,7 +269,9 @@ def main() -> None:
     }
     for kind, queries in kinds.items():
         t_ours, t_floor, t_match, t_trgm = [], [], [], []
-        for _round in range(3):
+        for round_ in range(4):
+            if round_ == 1:  # round 0 warms the cache for all three: ours runs first
+                t_ours, t_floor, t_match, t_trgm = [], [], [], []
             for q in queries:
                 parsed = parse_query(q)
                 t = time.perf_counter()
@@ -249,7 +302,8 @@ def main() -> None:
                     t_trgm.append(time.perf_counter() - t)
         row = (
             f"| {kind} | {pct(t_ours, 50):.1f} | {pct(t_ours, 95):.1f} | {pct(t_floor, 50):.1f} "
-            f"| {pct(t_floor, 95):.1f} | {pct(t_match, 50):.1f} | {pct(t_match, 95):.1f} |"
+            f"| {pct(t_floor, 95):.1f} | {pct(t_ours, 95) / pct(t_floor, 95):.2f} "
+            f"| {pct(t_match, 50):.1f} | {pct(t_match, 95):.1f} |"
         )
         if trgm:
             row += f" {pct(t_trgm, 50):.1f} | {pct(t_trgm, 95):.1f} |"

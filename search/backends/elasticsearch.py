@@ -84,6 +84,7 @@ def index_mappings() -> dict:
             "keys": stored,
             "names": stored,
             "text": stored,
+            "households": stored,
             "fingerprint": keyword,
         },
     }
@@ -91,6 +92,8 @@ def index_mappings() -> dict:
 
 def document_source(doc: IndexDocument) -> dict:
     source = {f: getattr(doc, f) for f in FIELDS}
+    if not doc.households:  # the usual item; an index made before the field accepts it
+        del source["households"]
     for field, tokens in doc.token_columns().items():
         source[f"tok_{field}"] = " ".join(tokens)
     source["fullnames"] = doc.name_keys()
@@ -168,7 +171,9 @@ def parse_response(
 ) -> RawResult:
     hits = []
     for h in response["hits"]["hits"]:
-        doc = IndexDocument(**{f: h["_source"].get(f) for f in FIELDS})
+        values = {f: h["_source"].get(f) for f in FIELDS}
+        values["households"] = values["households"] or ""
+        doc = IndexDocument(**values)
         exact = bool(query.names) and bool(h.get("sort") and h["sort"][0] >= 1)
         hits.append(RawHit(doc, float(h.get("_score") or 0.0), exact))
     counts: dict[str, dict[str, int]] = {}

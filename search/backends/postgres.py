@@ -37,7 +37,7 @@ MAX_POSITIONS_PER_TOKEN = 256
 WEIGHTS = (("keys", "A"), ("names", "B"), ("title", "C"), ("body", "D"))
 
 # A query the planner expects to match this many times the rank limit is common without
-# counting (see PostgresBackend._bounded_count).
+# counting (see PostgresBackend._bounded_ids).
 ESTIMATE_FACTOR = 1.25
 ESTIMATE_MIN = 10_000  # below this many rows the statistics are too coarse to trust
 HEAD_WEIGHTS = WEIGHTS[:3]  # tsv_head: numbers, names and title, without the page text
@@ -55,11 +55,15 @@ INDEX_SQL = [
     f"CREATE INDEX IF NOT EXISTS {DOC}_tsv ON {DOC} USING gin (tsv) "
     "WITH (fastupdate = on, gin_pending_list_limit = 256)",
     f"CREATE INDEX IF NOT EXISTS {DOC}_fullnames ON {DOC} USING gin (fullnames)",
+    # The head matches of a query, ranked without reading the other matches (_ranked).
+    f"CREATE INDEX IF NOT EXISTS {DOC}_tsv_head ON {DOC} USING gin (tsv_head) "
+    "WITH (fastupdate = on, gin_pending_list_limit = 256)",
 ]
 SCHEMA_SQL = COLUMNS_SQL + INDEX_SQL
 UNSCHEMA_SQL = [
     f"DROP INDEX IF EXISTS {DOC}_tsv",
     f"DROP INDEX IF EXISTS {DOC}_fullnames",
+    f"DROP INDEX IF EXISTS {DOC}_tsv_head",
     f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS tsv",
     f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS fullnames",
     f"ALTER TABLE {DOC} DROP COLUMN IF EXISTS tsv_head",
@@ -82,14 +86,15 @@ def tsvector_literal(doc: IndexDocument, weights=WEIGHTS) -> str:
     return " ".join(f"'{token}':{','.join(p)}" for token, p in positions.items())
 
 
-def tsquery_literal(query: ParsedQuery) -> str:
+def tsquery_literal(query: ParsedQuery, op: str = "&") -> str:
+    """Every phrase (``op`` "&"), or any of them ("|")."""
     parts = []
     for phrase in query.phrases:
         tokens = [f"'{t}'" for t in phrase.tokens]
         if phrase.prefix:
             tokens[-1] += ":*"
         parts.append("(" + " <-> ".join(tokens) + ")")
-    return " & ".join(parts)
+    return f" {op} ".join(parts)
 
 
 def where_filters(filters: Filters) -> tuple[list[str], list]:
@@ -181,23 +186,19 @@ class PostgresBackend(SearchBackend):
         source = f"{DOC}, CAST(%s AS tsquery) AS q(q)"
         base = [tsquery_literal(query), *params]
         with self._cursor() as cur:
-            total = self._bounded_count(cur, source, where, base, rank_limit)
+            # A number typed in full (ID, 档号, report number) names one household's items:
+            # never common, so the planner's estimate is not asked.
+            ids = self._bounded_ids(
+                cur, source, where, base, rank_limit, estimate=not query.identifier
+            )
+            total = rank_limit + 1 if ids is None else len(ids)
             common = total > rank_limit
             names = list(query.names)
             if common:  # see RANK_LIMIT: exact names, then newest first
                 total = rank_limit
                 ranked = self._newest(cur, source, where, base, names, limit, offset)
             else:
-                # The cheaper rank: ts_rank of the small tsv_head (numbers, names, title),
-                # never of the page text's tsvector, which is large and TOASTed; matches
-                # only in the text tie and come newest first.
-                cur.execute(
-                    f"SELECT item_id, ts_rank(tsv_head, q.q) AS r, fullnames && %s::text[] AS e "
-                    f"FROM {source} WHERE {where} "
-                    f"ORDER BY e DESC, r DESC, item_id DESC LIMIT %s OFFSET %s",
-                    [names, *base, limit, offset],
-                )
-                ranked = cur.fetchall()
+                ranked = self._ranked(cur, source, where, base, query, ids, limit, offset)
             facet_counts: dict[str, dict[str, int]] = {}
             if facets and not common and total <= facet_limit:
                 cur.execute(
@@ -215,27 +216,74 @@ class PostgresBackend(SearchBackend):
         return RawResult(total, hits, facet_counts, total_exact=not common)
 
     @staticmethod
-    def _bounded_count(cur, source, where, base, rank_limit: int) -> int:
-        """The number of matches, counted up to ``rank_limit + 1``.
+    def _bounded_ids(
+        cur, source, where, base, rank_limit: int, estimate: bool = True
+    ) -> list[int] | None:
+        """The item ids of the matches, up to ``rank_limit + 1`` of them; None: common.
 
         A phrase in most items (收入 is in 98 % of them) would cost a heap row and its
-        TOASTed tsvector per counted match, 20,001 of them. The column statistics
-        (ANALYZE's most common elements of ``tsv``) already know such phrases: when the
-        planner expects ``ESTIMATE_FACTOR`` × the limit or more, the query is common without
-        counting (its figure for one token is within a fraction of a percent of the truth,
-        hence the margin of ``ESTIMATE_FACTOR``). Below that the count is exact up to the
-        bound (for a one-token phrase the GIN bitmap needs no recheck).
+        TOASTed tsvector per match, 20,001 of them. The column statistics (ANALYZE's most
+        common elements of ``tsv``) already know such phrases: when the planner expects
+        ``ESTIMATE_FACTOR`` × the limit or more, the query is common without reading any
+        (its figure for one token is within a fraction of a percent of the truth, hence the
+        margin). Below that one bitmap scan reads every match once, up to the bound: its
+        length is the total, and the ids are what the newest-first part of the page is
+        chosen from (GIN rechecks every tsvector match, so even a count reads the rows).
         """
-        cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", base)
-        plan = cur.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        if plan[0]["Plan"]["Plan Rows"] >= max(ESTIMATE_FACTOR * rank_limit, ESTIMATE_MIN):
-            return rank_limit + 1
+        if estimate:
+            cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source} WHERE {where}", base)
+            plan = cur.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            if plan[0]["Plan"]["Plan Rows"] >= max(ESTIMATE_FACTOR * rank_limit, ESTIMATE_MIN):
+                return None
+        cur.execute(f"SELECT item_id FROM {source} WHERE {where} LIMIT %s", [*base, rank_limit + 1])
+        return [r[0] for r in cur.fetchall()]
+
+    def _ranked(self, cur, source, where, base, query, ids, limit, offset) -> list[tuple]:
+        """One page of a query with at most RANK_LIMIT matches: exact names first, then
+        by the cheaper rank (``ts_rank`` of ``tsv_head``: numbers, names, title), then
+        newest first; without ranking every match.
+
+        A match whose head (numbers, names, title) holds none of the query's phrases ranks
+        below every match whose head holds one, and such matches tie among themselves:
+        they come newest first. So the page is (1) the exact names (GIN on ``fullnames``;
+        when they fill the page nothing else is read, the usual case for a name), else
+        (2) the head matches, ranked (GIN on ``tsv_head``: few rows, small and inline),
+        then (3) the newest matches whose head has none of the phrases, from the ids
+        :meth:`_bounded_ids` read (so every match's row is read once, not twice).
+        """
+        wanted = limit + offset
+        names = list(query.names)
+        head_q = tsquery_literal(query, "|")
+        # The head of a match holding every phrase implies the match: with one phrase the
+        # small tsv_head stands in for tsv (no TOAST read).
+        single = len(query.phrases) == 1
+        rank = "ts_rank(tsv_head, q.q)"
+        head_where = where.replace("tsv @@ q.q", "tsv_head @@ q.q") if single else where
+        if names:
+            cur.execute(
+                f"SELECT item_id, {rank} AS r, true FROM {source} "
+                f"WHERE {head_where} AND fullnames && %s::text[] "
+                f"ORDER BY r DESC, item_id DESC LIMIT %s",
+                [*base, names, wanted],
+            )
+            exact = cur.fetchall()
+            if len(exact) >= wanted:
+                return exact[offset:wanted]
+        head_source = f"{source}, CAST(%s AS tsquery) AS h(q)"
+        head_base = [base[0], head_q, *base[1:]]
         cur.execute(
-            f"SELECT count(*) FROM (SELECT FROM {source} WHERE {where} LIMIT %s) AS m",
-            [*base, rank_limit + 1],
+            f"SELECT item_id, {rank} AS r, fullnames && %s::text[] AS e FROM {head_source} "
+            f"WHERE {head_where} AND tsv_head @@ h.q ORDER BY e DESC, r DESC, item_id DESC "
+            f"LIMIT %s",
+            [names, *head_base, wanted],
         )
-        return cur.fetchone()[0]
+        head = cur.fetchall()
+        if len(head) < wanted:  # then ``head`` holds every head match
+            seen = {row[0] for row in head}
+            body = sorted((i for i in ids if i not in seen), reverse=True)[: wanted - len(head)]
+            head += [(i, -1.0, False) for i in body]
+        return [(i, max(r, 0.0), e) for i, r, e in head[offset:wanted]]
 
     @staticmethod
     def _newest(cur, source, where, base, names, limit, offset) -> list[tuple]:
@@ -290,13 +338,15 @@ class PostgresBackend(SearchBackend):
 def backfill_head(cur, batch: int = 1000) -> int:
     """Fill ``tsv_head`` of rows indexed before it existed, from their stored tokens."""
     n, last = 0, -1
+    # Migration 0002 runs this before 0003 adds ``households`` (which tsv_head does not use).
+    fields = [f for f in FIELDS if f != "households"]
     while True:
         cur.execute(
-            f"SELECT {', '.join(FIELDS)} FROM {DOC} WHERE item_id > %s "
+            f"SELECT {', '.join(fields)} FROM {DOC} WHERE item_id > %s "
             f"AND tsv_head = ''::tsvector ORDER BY item_id LIMIT %s",
             [last, batch],
         )
-        docs = [IndexDocument(**dict(zip(FIELDS, row, strict=True))) for row in cur.fetchall()]
+        docs = [IndexDocument(**dict(zip(fields, row, strict=True))) for row in cur.fetchall()]
         if not docs:
             return n
         last = docs[-1].item_id

@@ -47,7 +47,8 @@ DOC_DDL = f"""CREATE TABLE IF NOT EXISTS {DOC} (
     household_id INTEGER, head_id_number TEXT NOT NULL, archive_number TEXT NOT NULL,
     category TEXT NOT NULL, subtype_id INTEGER NOT NULL, subtype TEXT NOT NULL,
     business_type TEXT NOT NULL, year INTEGER, title TEXT NOT NULL, keys TEXT NOT NULL,
-    names TEXT NOT NULL, text TEXT NOT NULL, fingerprint TEXT NOT NULL)"""
+    names TEXT NOT NULL, text TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    households TEXT NOT NULL DEFAULT '')"""
 DOC_INDEX_DDL = [f"CREATE INDEX IF NOT EXISTS {DOC}_agency ON {DOC} (agency_id)"]
 
 M = "\ue000"  # the filter-token marker

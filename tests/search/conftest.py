@@ -58,6 +58,7 @@ def add_item(make_item):
 
 @pytest.fixture
 def archive(hubei, make_household, make_user, add_item) -> Archive:
+    from archive.filing import file_item
     from archive.models import Case, Household, Item, Member
 
     a = Archive()
@@ -108,6 +109,26 @@ def archive(hubei, make_household, make_user, add_item) -> Archive:
         h["刘洋"], "SQS", ["核对授权书 居经授第420102202400000123号"], case=case
     )
     i["刘洋-其他"] = add_item(h["刘洋"], "QTZ", ["其他证明 无"])
+    # A 委托书 with its 花名册: filed under 赵敏's household, listing 钱进's too (ingest links
+    # such an item to every listed household, ItemHousehold); 孙丽红 is 钱进's wife.
+    h["赵敏"] = make_household("420102", "赵敏")
+    h["钱进"] = make_household("420102", "钱进")
+    Member.objects.create(household=h["钱进"], name="孙丽红", relation="配偶")
+    roster = add_item(
+        h["赵敏"],
+        "WTS",
+        [
+            "核对委托书\n花名册\n"
+            f"1 赵 敏 {h['赵敏'].head_id_number} 城镇低保\n"
+            f"2 钱 进 {h['钱进'].head_id_number} 农村特困 门牌九号"
+        ],
+        file=False,
+    )
+    from ingest.models import ItemHousehold
+
+    for household in (h["赵敏"], h["钱进"]):
+        ItemHousehold.objects.create(item=roster, household=household)
+    i["花名册"] = file_item(roster)
     i["待确认"] = add_item(h["张伟"], "JBZ", ["秘密词 张伟 待确认"], file=False)
     destroyed = add_item(h["王伟"], "JBZ", ["已销毁的件 销毁词"])
     destroyed.status = Item.Status.DESTROYED

@@ -80,6 +80,25 @@ CASES: list[tuple[str, dict, str | None, set[str]]] = [
     ("张伟", {"region": "420202"}, "江岸", set()),
     ("刘洋", {"business_type": "aa"}, None, {"刘洋-报告", "刘洋-授权"}),
     ("刘洋", {"region": "999999"}, None, set()),
+    # an item of several households (a 花名册): found by any listed household's people
+    ("钱进", {}, None, {"花名册"}),
+    ("孙丽红", {}, None, {"花名册"}),
+    ("赵敏", {}, None, {"花名册"}),
+    ("门牌九号", {}, None, {"花名册"}),
+    ("孙丽红", {}, "江岸", {"花名册"}),
+    ("孙丽红", {}, "汉阳", set()),
+]
+
+# (query, the item hit, the household the hit must name): the household whose member,
+# number or line of text matched, not the item's first household.
+ATTRIBUTION = [
+    ("孙丽红", "花名册", "钱进"),  # a member of the second listed household
+    ("钱进", "花名册", "钱进"),
+    ("赵敏", "花名册", "赵敏"),
+    ("门牌九号", "花名册", "钱进"),  # on 钱进's line of the roster
+    ("城镇低保", "花名册", "赵敏"),
+    ("核对委托书", "花名册", "赵敏"),  # nobody's line: the item's own household
+    ("张伟华", "张伟华-收入", "张伟华"),
 ]
 
 
@@ -96,10 +115,29 @@ def run_case(archive, search, query, filters, user_key, expected):
     return None
 
 
+def run_attribution(archive, search, query, item_key, household_key):
+    """The hit on ``item_key`` names ``household_key``; returns a message on failure."""
+    from search.service import UNRESTRICTED
+
+    item = archive.items[item_key]
+    household = archive.households[household_key]
+    hits = [h for h in search(query, UNRESTRICTED, limit=50).hits if h.item_id == item.pk]
+    if not hits:
+        return f"{query!r}: {item_key} not found"
+    named = (hits[0].household, hits[0].household_id)
+    if named != (household.head_id_number, household.pk):
+        return f"{query!r}: {item_key} names {named}, want {household_key}"
+    return None
+
+
 def run_suite(archive, search) -> list[str]:
     failures = []
     for case in CASES:
         message = run_case(archive, search, *case)
+        if message:
+            failures.append(message)
+    for case in ATTRIBUTION:
+        message = run_attribution(archive, search, *case)
         if message:
             failures.append(message)
     return failures

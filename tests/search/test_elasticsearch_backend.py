@@ -59,7 +59,24 @@ def test_documents_carry_the_shared_tokens():
     assert source["tok_keys"].split()[-1] == "11010519491231002x"
     assert source["fullnames"] == ["张伟", "李娜"]
     assert source["fingerprint"] == DOC.fingerprint
-    assert set(source) == set(index_mappings()["properties"])
+    # households only on an item of several (an index made before the field takes the rest)
+    assert set(source) | {"households"} == set(index_mappings()["properties"])
+    assert "households" not in source
+
+
+def test_an_item_of_several_households_sends_and_gets_back_whose_names_are_whose():
+    from dataclasses import replace
+
+    listed = replace(DOC, households="2\t11010519491231002X\t张伟\t\n5\t420102198503151234\t钱进\t")
+    source = document_source(listed)
+    assert source["households"] == listed.households
+    assert index_mappings()["properties"]["households"] == {"type": "text", "index": False}
+    assert listed.fingerprint != DOC.fingerprint
+    response = {"hits": {"total": {"value": 1}, "hits": [{"_id": "7", "_source": source}]}}
+    assert parse_response(response, parse_query("钱进"), facets=False).hits[0].document == listed
+    old = dict(document_source(DOC))  # a document indexed before the field: no households
+    response = {"hits": {"total": {"value": 1}, "hits": [{"_id": "7", "_source": old}]}}
+    assert parse_response(response, parse_query("张伟"), facets=False).hits[0].document == DOC
 
 
 def test_query_body_phrases_filters_and_exact_name_sort():

@@ -38,7 +38,7 @@ def es(settings):
 def test_query_suite_on_elasticsearch(es, archive):
     from search.service import check, reindex, search
 
-    assert reindex() == 9
+    assert reindex() == 10
     assert run_suite(archive, search) == []
     for query, expected in identifier_cases(archive):
         assert run_case(archive, search, query, {}, None, expected) is None

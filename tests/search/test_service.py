@@ -142,7 +142,7 @@ def test_check_and_reindex(archive):
     assert check().ok
     assert search("3,215.40", UNRESTRICTED).total == 1
     call_command("search_check", stdout=StringIO())
-    assert reindex() == 9
+    assert reindex() == 10
 
 
 def test_search_command(archive):
@@ -217,3 +217,38 @@ def test_ids_in_snippets_are_masked_for_roles_without_full_ids(archive, make_use
     (hit,) = search(head, inspector).hits
     assert head not in hit.snippet and f"<mark>{masked}</mark>" in hit.snippet
     assert hit.household == head  # callers mask it with archive.masking.shown_id_number
+
+
+def test_postgres_pages_are_the_full_ranking(archive):
+    """PostgreSQL ranks a query under the rank limit without scoring every match (exact
+    names, head matches, then the newest others from the matches' ids); every page must be
+    the slice of the full ranking that scores every match."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL backend")
+    from search.backends import Filters
+    from search.backends import postgres as pg
+    from search.text import parse_query
+    from tests.search.suite import CASES
+
+    backend = pg.PostgresBackend()
+    queries = {q for q, filters, user, _ in CASES if not filters and not user}
+    for text in sorted(queries) + ["张伟 收入", "伟 核查"]:
+        query = parse_query(text)
+        if query.empty:
+            continue
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT item_id FROM {pg.DOC}, CAST(%s AS tsquery) q(q), CAST(%s AS tsquery) h(q) "
+                "WHERE tsv @@ q.q ORDER BY fullnames && %s::text[] DESC, tsv_head @@ h.q DESC, "
+                "ts_rank(tsv_head, q.q) DESC, item_id DESC",
+                [pg.tsquery_literal(query), pg.tsquery_literal(query, "|"), list(query.names)],
+            )
+            full = [r[0] for r in cur.fetchall()]
+        pages = []
+        for offset in range(0, len(full) + 2, 2):
+            raw = backend.search(query, Filters(), limit=2, offset=offset, facets=False)
+            assert raw.total == len(full), text
+            pages += [h.document.item_id for h in raw.hits]
+        assert pages == full, text

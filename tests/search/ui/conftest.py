@@ -65,3 +65,24 @@ def data(hubei, make_household, make_user, add_item) -> Data:
     u["湖北"] = make_user("420000", username="hubei")
     u["无角色"] = make_user("420102", None, username="norole")
     return d
+
+
+@pytest.fixture
+def roster(data, make_household, make_item):
+    """A 委托书 with its 花名册, filed under 李明's household and listing 钱进's (whose wife is
+    孙丽红) too, linked to both as ingest links a roster (ItemHousehold)."""
+    from archive.filing import file_item
+    from archive.models import Member, Page
+    from ingest.models import ItemHousehold
+
+    h = data.households
+    h["钱进"] = make_household("420102", "钱进", birth="19660606")
+    Member.objects.create(household=h["钱进"], name="孙丽红", relation="配偶")
+    item = make_item(h["李明"], "WTS", file=False)
+    Page.objects.create(
+        item=item, number=1, text=f"花名册\n1 李明\n2 钱进 {h['钱进'].head_id_number}"
+    )
+    for household in (h["李明"], h["钱进"]):
+        ItemHousehold.objects.create(item=item, household=household)
+    data.items["花名册"] = file_item(item)
+    return data

@@ -134,3 +134,13 @@ def test_in_the_schema(data, client):
     schema = client.get("/api/v1/schema").content.decode()
     assert "/api/v1/search:" in schema
     assert "operationId: search" in schema
+
+
+def test_a_roster_hit_names_the_household_that_matched(roster, api):
+    (hit,) = api(roster.users["江岸"], q="孙丽红").json()["hits"]
+    assert hit["archive_number"] == roster.items["花名册"].archive_number
+    assert hit["household"] == roster.households["钱进"].head_id_number
+    hits = api(roster.users["江岸"], q="李明").json()["hits"]
+    number = roster.items["花名册"].archive_number
+    (own,) = [h for h in hits if h["archive_number"] == number]
+    assert own["household"] == roster.households["李明"].head_id_number

@@ -156,3 +156,14 @@ def test_needs_view_item(data, client):
     response = client.get(URL, {"q": "张伟"})
     assert response.status_code in (302, 403)
     assert not AuditEntry.objects.filter(object_type="search").exists()
+
+
+def test_a_roster_hit_names_the_household_that_matched(roster, page):
+    """孙丽红 is listed in the 花名册 of an item filed under 李明: the row names 钱进's
+    household (link and ID), not 李明's."""
+    h = roster.households
+    html = page(roster.users["江岸"], q="孙丽红")
+    assert _numbers(html) == {roster.items["花名册"].archive_number}
+    assert f'href="/admin/households/{h["钱进"].pk}/"' in html
+    assert f'href="/admin/households/{h["李明"].pk}/"' not in html
+    assert h["钱进"].head_id_number in html
