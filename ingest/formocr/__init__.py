@@ -48,8 +48,9 @@ def attach(item, document, decision) -> None:
     if result is None:
         return
     from ingest.formocr.linking import link_listed, roster_households
+    from ingest.knownnames import check_item
 
-    item.fields["form"] = {
+    form = {
         "template": result.form.get("template", ""),
         "fields": result.form.get("fields", {}),
         "pages": [
@@ -57,7 +58,9 @@ def attach(item, document, decision) -> None:
             for p in result.pages
         ],
     }
+    jurisdiction = document.batch.agency.jurisdiction_ids()
+    item.fields["form"] = check_item(form, jurisdiction)  # name cells vs the known household
     item.save(update_fields=["fields"])
-    listed = roster_households(result.form, document.batch.agency.jurisdiction_ids())
+    listed = roster_households(result.form, jurisdiction)
     if len(listed) > 1 or (listed and decision.candidates):
         link_listed(item, listed)
