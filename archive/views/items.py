@@ -125,6 +125,12 @@ class ItemDetailView(ScopedDetailView):
             .order_by("page_number", "pk"),
             home_visit=home_visit_media(item, user),
             provenance=provenance_labels(item.fields),
+            # ingest.knownnames: name cells replaced by the known member's name.
+            matched_names=[
+                n
+                for n in (item.fields.get("form") or {}).get("names", [])
+                if n.get("source") == "matched"
+            ],
         )
         return context
 

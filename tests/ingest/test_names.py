@@ -4,6 +4,7 @@ household the form names; an ambiguous, far or empty one is left as read, never 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from archive.models import Item, Member, Subtype
 from ingest import formocr
@@ -93,7 +94,7 @@ def test_a_roster_checks_each_row_against_its_own_household():
 
 @pytest.mark.django_db
 def test_attach_matches_the_misread_cell_to_the_known_member_in_the_jurisdiction(
-    hubei, make_household
+    hubei, make_household, client, make_user
 ):
     household = make_household("420102", "张伟华")
     wife = Member.objects.create(household=household, name="李秀英", id_number="", relation="配偶")
@@ -143,3 +144,7 @@ def test_attach_matches_the_misread_cell_to_the_known_member_in_the_jurisdiction
     # Outside the batch agency's jurisdiction nothing is matched.
     rows = items[1].fields["form"]["fields"]["rows"]
     assert rows[0]["head_name"] == "刘详"
+    # The item page says which names were matched, and from what was read.
+    client.force_login(make_user("420102"))
+    page = client.get(reverse("archive_item:detail", args=[items[0].pk])).content.decode()
+    assert "李秀荚 → 李秀英" in page
