@@ -4,8 +4,9 @@ When a form names a household already in the archive — its head's resident ID 
 valid ID, checksum and all), within the jurisdiction of the agency that took the paper in —
 each name cell is compared with that household's head, members and obligors:
 
-* the row's resident ID is a known person's and the name read is close to theirs (at least
-  half of its characters right, at most one character more or fewer): that person's name;
+* the row's resident ID is a known person's and the name read is still recognisably theirs
+  (as long, with a character in its place; or one character more or fewer with at least half
+  of them right): that person's name;
 * else the name read is within one character of exactly one known name of the same length
   (and no other known name is as close): that name;
 * else what was read stays as it was read.
@@ -75,8 +76,12 @@ def match_name(read: str, row_id: str, known: KnownHousehold) -> str | None:
         return text  # read right (another person's exact name is never overruled by the ID)
     by_id = known.name_of(row_id) if identifiers.is_valid_resident_id(row_id or "") else None
     if by_id is not None:
+        # The ID (18 digits with a check digit) names the person; the text must still be
+        # recognisably theirs: of the same length with a character right, or one character
+        # more or fewer with at least half of them right.
         right = len(by_id) - distance(text, by_id)
-        if abs(len(text) - len(by_id)) <= 1 and 2 * right >= len(by_id):
+        same = len(text) == len(by_id)
+        if (same and right >= 1) or (abs(len(text) - len(by_id)) == 1 and 2 * right >= len(by_id)):
             return by_id
     same_length = [n for n in known.names if len(n) == len(text)]
     close = [n for n in same_length if distance(text, n) <= 1]

@@ -35,7 +35,10 @@ def test_a_misread_name_whose_row_id_is_a_members_becomes_that_members_name():
     family = _family()
     assert match_name("李秀荚", WIFE_ID, family) == "李秀英"  # one character off
     assert match_name("李秀", WIFE_ID, family) == "李秀英"  # one character lost
-    assert match_name("季禾英", WIFE_ID, family) is None  # two of three wrong: too far
+    assert match_name("李禾荚", WIFE_ID, family) == "李秀英"  # two wrong, the ID says whose
+    assert match_name("赵钱孙", WIFE_ID, family) is None  # nothing of hers: too far
+    assert match_name("赵钱英孙", WIFE_ID, family) is None  # another length, half wrong
+    assert match_name("李秀荚", "", family) == "李秀英"  # without the ID: one off, one name
     assert match_name("张浩然", WIFE_ID, family) == "张浩然"  # another member, read right
 
 
