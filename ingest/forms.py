@@ -147,9 +147,16 @@ class ReviewForm(_CategorySubtypeMixin, forms.Form):
         max_length=30,
         help_text="建议的户都不对时，填写应归入的户的户主身份证号。",
     )
+    formation_date = forms.DateField(
+        label="形成日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="表单和所属案卷都没有日期时必填：按纸质文件上的日期填写。",
+    )
 
     def __init__(self, *args, user, item, candidates, **kwargs):
         initial = kwargs.setdefault("initial", {})
+        initial.setdefault("formation_date", item.formation_date)
         initial.setdefault("category", item.category)
         initial.setdefault("subtype", item.subtype_id)
         preset = item.household_id if item.household_id else None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from archive.items import StoredFile, create_item
 from archive.models import File, Household, Item, Subtype
 from archive.storage import read_blob, store_bytes
-from ingest import formocr, ocr, scanprep, sniff
+from ingest import dating, formocr, ocr, scanprep, sniff
 from ingest.models import Batch, Document
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def item_for(document: Document, batch: Batch, analysis: Analysis, today: dt.dat
         document.ocr_sha256 and document.ocr_sha256 != document.sha256
     )
     number = analysis.found.report_numbers[:1] or analysis.found.authorization_numbers[:1]
+    # The form's own date, else the case's, else a person gives it: never the day of ingest.
+    dated = dating.date_item(analysis.found, household, analysis.category, today)
     item = create_item(
         household=household,
         agency=household.agency if household else batch.agency,
@@ -40,14 +42,18 @@ def item_for(document: Document, batch: Batch, analysis: Analysis, today: dt.dat
         title=title(household, subtype, document),
         document_number=number[0] if number else "",
         responsible=batch.agency.name,
-        formation_date=analysis.formation_date or today,
+        formation_date=dated.date,
+        case=dated.case,
         carrier=Item.Carrier.PAPER if scanned else Item.Carrier.ELECTRONIC,
         status=Item.Status.REVIEW,
-        status_detail="；".join([analysis.decision.reason, *analysis.notes]),
+        status_detail="；".join(
+            [analysis.decision.reason, *analysis.notes, *([dated.note] if dated.note else [])]
+        ),
         fields={
             "identifiers": analysis.found.as_json(),
             "candidates": list(analysis.decision.candidates),
             "source": {"document": document.pk, "name": document.original_name},
+            "provenance": dated.provenance(),
             **scanprep.item_fields(document),
         },
         files=document_files(document),

@@ -21,11 +21,11 @@ from archive.filing import file_item
 from archive.items import StoredFile, create_item
 from archive.models import File, Household, Item, Subtype
 from archive.storage import read_blob, store_bytes
-from ingest import ocr, scanprep, sniff
+from ingest import dating, ocr, scanprep, sniff
 from ingest.itemize import original_file, thumbnails
 from ingest.models import Batch, Document, DocumentPart
 from ingest.quality import part_summary
-from ingest.text import find_identifiers, formation_date
+from ingest.text import find_identifiers
 
 
 class PlannedPart(Protocol):
@@ -85,13 +85,15 @@ def resolve(plan: StackPlan, batch: Batch) -> list[tuple[Household | None, Subty
 def file_parts(
     document: Document, batch: Batch, today: dt.date, pdf: bytes, plan: StackPlan, targets
 ) -> list[Item]:
-    """A certain plan: one filed item per part."""
+    """A certain plan: one item per part, filed unless its formation date is unknown (it then
+    waits in review with the reason, ingest.dating)."""
     items = [
         part_item(document, batch, today, part, pdf, *targets[i])
         for i, part in enumerate(plan.parts)
     ]
     for item in items:
-        file_item(item)
+        if item.formation_date is not None:
+            file_item(item)
     return items
 
 
@@ -138,6 +140,8 @@ def part_item(
         "separator_page": part.separator_page,
     }
     access = part_pdf(pdf, part.first_page, part.last_page)
+    dated = dating.date_item(found, household, subtype.category, today)
+    detail = f"分隔页（第 {part.separator_page} 页）指定户与子类"
     item = create_item(
         household=household,
         agency=household.agency,
@@ -146,14 +150,16 @@ def part_item(
         title=f"{household.head_name}户{subtype.name}",
         document_number=number[0] if number else "",
         responsible=batch.agency.name,
-        formation_date=formation_date(found, today) or today,
+        formation_date=dated.date,
+        case=dated.case,
         carrier=Item.Carrier.PAPER if scanned else Item.Carrier.ELECTRONIC,
         status=Item.Status.REVIEW,
-        status_detail=f"分隔页（第 {part.separator_page} 页）指定户与子类",
+        status_detail="；".join([detail, dated.note]) if dated.note else detail,
         fields={
             "identifiers": found.as_json(),
             "candidates": [],
             "source": source,
+            "provenance": dated.provenance(),
             # Each part carries the checks of its own pages (a blank back goes with its front).
             "page_quality": part_summary(
                 scanprep.stored(document), part.first_page, part.last_page

@@ -291,6 +291,7 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
             ready = plan.certain
             if ready:
                 items = parts.file_parts(document, batch, today, pdf, plan, targets)
+                ready = all(i.status == Item.Status.FILED for i in items)  # undated: review
             else:
                 whole = item_for(document, batch, analyse(document, batch, today), today)
                 items = [parts.hold_for_review(document, whole, plan)]
@@ -298,6 +299,7 @@ def file_step(document: Document, today: dt.date | None = None) -> Document:
             analysis = analyse(document, batch, today)
             items = [item_for(document, batch, analysis, today)]
             ready = analysis.decision.linked and analysis.subtype_id is not None
+            ready = ready and items[0].formation_date is not None  # ingest.dating
             if ready:
                 file_item(items[0])
         item = items[0]

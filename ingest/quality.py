@@ -4,8 +4,11 @@
   text needs 300 dpi). The dpi is the file's own (an image header, or for a PDF the size the
   scan is printed at). Without one — or with 72 or 96, the values software writes when it
   does not know — it is estimated from the pixel size as if the page were A4. That guess is
-  wrong for anything not A4 (a receipt, an A5 slip, a photo), so an estimate never refuses a
-  page: below 200 dpi it is a warning asking the archivist to check.
+  wrong for anything not A4 (a receipt, an A5 slip, a photo), so an estimate does not refuse a
+  page once it is stored: below 200 dpi it is a warning asking the archivist to check. At the
+  door one case is refused all the same: an image shaped like an A4 page (its sides in the
+  ratio √2, within 3 %) whose pixels cannot hold A4 at 200 dpi (e.g. 595×842 px marked 72
+  dpi) — whatever size the paper was, those pixels are too few for it.
 - station profile: a page whose dpi (a real one, not an estimate) or colour mode differs from
   the station's is warned: the scanner is not set as the station says.
 - residual skew after deskew: more than 3° is flagged.
@@ -355,9 +358,42 @@ def _declared_resolutions(data: bytes, is_pdf: bool) -> Iterator[tuple[int, floa
             yield index + 1, _declared_dpi(image.info)
 
 
+A4_RATIO = 297 / 210
+A4_RATIO_TOLERANCE = 0.03
+
+
+def too_few_pixels_for_a4(number: int, size: tuple[int, int], info: dict) -> str | None:
+    """The refusal of an A4-shaped image without a real resolution whose pixels cannot hold A4
+    at 200 dpi, naming the rule; None for any other image (see the module docstring)."""
+    short, long = sorted(size)
+    if _declared_dpi(info) is not None or not short:
+        return None
+    if abs(long / short - A4_RATIO) > A4_RATIO * A4_RATIO_TOLERANCE:
+        return None  # not shaped like A4: a receipt, a photo, a slip; the estimate only warns
+    dpi = short / A4_SHORT_INCHES
+    if dpi >= MIN_DPI:
+        return None
+    need = (round(A4_SHORT_INCHES * MIN_DPI), round(A4_RATIO * A4_SHORT_INCHES * MIN_DPI))
+    raw = info.get("dpi")
+    marked = f"标注 {round(min(raw))} dpi（软件默认值，非扫描分辨率）" if raw else "未标注分辨率"
+    return (
+        f"第 {number} 页分辨率低于 {MIN_DPI} dpi：{size[0]}×{size[1]} 像素的 A4 页面约 "
+        f"{dpi:.0f} dpi（{marked}），A4 按 {MIN_DPI} dpi 至少需 {need[0]}×{need[1]} 像素"
+    )
+
+
+def _pixel_refusals(data: bytes) -> Iterator[str]:
+    with Image.open(io.BytesIO(data)) as image:
+        for index in range(getattr(image, "n_frames", 1)):
+            image.seek(index)
+            if message := too_few_pixels_for_a4(index + 1, image.size, image.info):
+                yield message
+
+
 def resolution_refusal(data: bytes, media_type: str, limit: int = 5) -> str | None:
-    """Why the file is refused for its resolution (pages below 200 dpi by their own stated
-    resolution), or None. Estimated resolutions never refuse (see the module docstring)."""
+    """Why the file is refused for its resolution, or None: pages below 200 dpi by their own
+    stated resolution, and A4-shaped images without one whose pixels cannot hold A4 at 200
+    dpi. Other estimated resolutions do not refuse (see the module docstring)."""
     if media_type != "application/pdf" and not media_type.startswith("image/"):
         return None
     try:
@@ -366,6 +402,8 @@ def resolution_refusal(data: bytes, media_type: str, limit: int = 5) -> str | No
             for number, dpi in _declared_resolutions(data, media_type == "application/pdf")
             if dpi is not None and dpi < MIN_DPI
         ]
+        if media_type.startswith("image/"):
+            low += list(_pixel_refusals(data))
     except Exception:  # sniff took the file; a later step reports what it cannot read
         return None
     if not low:

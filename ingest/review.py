@@ -7,6 +7,8 @@ submitted them) and the retry of a document that needs attention.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +17,7 @@ from archive import audit
 from archive.categories import Category
 from archive.filing import FilingError, file_item
 from archive.models import Agency, Household, Item, Subtype
-from ingest import pipeline
+from ingest import dating, pipeline
 from ingest.models import Batch, Document
 
 
@@ -76,8 +78,18 @@ def subtypes_for_user(user):
 # --- the decision -----------------------------------------------------------------------------
 
 
-def accept(item: Item, *, household: Household, category: str, subtype: Subtype, user) -> Item:
-    """File a review item in ``household`` as ``subtype``; all or nothing."""
+def accept(
+    item: Item,
+    *,
+    household: Household,
+    category: str,
+    subtype: Subtype,
+    user,
+    formation_date: dt.date | None = None,
+) -> Item:
+    """File a review item in ``household`` as ``subtype``; all or nothing. ``formation_date``:
+    the date the person read on the paper, for an item whose date the pipeline could not
+    establish (ingest.dating); its provenance becomes ``review``."""
     if household is None:
         raise ReviewError("请选择或填写要归入的户")
     if category not in Category.values:
@@ -88,13 +100,13 @@ def accept(item: Item, *, household: Household, category: str, subtype: Subtype,
         raise ReviewError(f"子类「{subtype.name}」不属于「{Category(category).label}」")
     try:
         with transaction.atomic():
-            item = _accept(item, household, category, subtype, user)
+            item = _accept(item, household, category, subtype, user, formation_date)
     except FilingError as exc:
         raise ReviewError(f"不能归档：{exc}") from exc
     return item  # the index follows through search's signals
 
 
-def _accept(item, household, category, subtype, user) -> Item:
+def _accept(item, household, category, subtype, user, formation_date=None) -> Item:
     item = Item.objects.visible_to(user).select_for_update().filter(pk=item.pk).first()
     if item is None:
         raise ReviewError("该件不存在或不在您的辖区内")
@@ -105,14 +117,20 @@ def _accept(item, household, category, subtype, user) -> Item:
         raise ReviewError("该户不在您的辖区内，不能归入")
     if not usable_subtypes(household.agency).filter(pk=subtype.pk).exists():
         raise ReviewError(f"子类「{subtype.name}」不能用于{household.agency.name}的户")
-    if item.formation_date is None:
-        raise ReviewError("该件缺少形成日期，不能归档")
+    if formation_date is not None and formation_date > timezone.localdate():
+        raise ReviewError("形成日期不能晚于今天")
+    if item.formation_date is None and formation_date is None:
+        raise ReviewError("该件缺少形成日期，请按纸质文件填写形成日期后归档")
     before = {
         "household": item.household_id,
         "category": item.category,
         "subtype": item.subtype_id,
         "title": item.title,
+        "formation_date": item.formation_date.isoformat() if item.formation_date else None,
     }
+    if formation_date is not None and formation_date != item.formation_date:
+        item.formation_date = formation_date
+        item.fields = dating.reviewed(item.fields or {})
     item.household = household
     item.agency = household.agency
     item.category = category
@@ -140,6 +158,7 @@ def _accept(item, household, category, subtype, user) -> Item:
             "category": category,
             "subtype": subtype.code,
             "archive_number": item.archive_number,
+            "formation_date": item.formation_date.isoformat(),
             "before": before,
         },
     )

@@ -10,7 +10,8 @@ item carries only what its way in wrote). Keys no app reads are kept as they cam
 | ``candidates`` | ids of the households the text could belong to (review queue) | ingest |
 | ``source`` | ``{"document", "name"}`` (+ ``first_page``, ``last_page``, ``separator_page`` for a stack part) | ingest, scanning |
 | ``page_quality`` | the DA/T 31 checks of every scanned page and their summary | ingest (scanprep), scanning (re-check) |
-| ``form`` | ``{"template", "fields", ...}`` extracted from a table form | ingest (formocr) |
+| ``form`` | ``{"template", "fields", ...}`` extracted from a table form; ``names``: one entry per name cell checked against the known household (``path``, ``source`` ``read``/``matched``, ``read`` = the text read, ``value``) | ingest (formocr, knownnames) |
+| ``provenance`` | where each value of the item came from: ``{"formation_date": "form", "case" or "review", "year": …, "case": case id}`` (``PROVENANCE_SOURCES``) | ingest (dating, review), scanning (stack parts) |
 | ``review`` | ``{"accepted_by", "accepted_at"}`` or ``{"split_of", ...}``: who confirmed it | ingest (review), scanning (split) |
 | ``proposed_split`` | the separator sheets' plan of a stack waiting for 确认拆分 | scanning |
 | ``home_visit_media`` | one entry per photo/video file: ``kind``, ``file_id``, EXIF time and place | scanning (media) |
@@ -54,6 +55,26 @@ class PlatformPush(TypedDict):
     received_at: str
 
 
+# The sources of ``fields["provenance"]`` and how the item page names them (来源：…).
+PROVENANCE_SOURCES = {"form": "表单", "case": "案卷", "review": "人工"}
+
+
+class Provenance(TypedDict, total=False):
+    formation_date: str  # a key of PROVENANCE_SOURCES
+    year: str
+    case: int
+
+
+def provenance_labels(fields: dict | None) -> dict[str, str]:
+    """``{"formation_date": "表单", ...}``: the item page's 来源 of each value."""
+    provenance = (fields or {}).get("provenance") or {}
+    return {
+        key: PROVENANCE_SOURCES[value]
+        for key, value in provenance.items()
+        if isinstance(value, str) and value in PROVENANCE_SOURCES
+    }
+
+
 class ItemFields(TypedDict, total=False):
     """``Item.fields``: see the table in this module's docstring for who writes each key."""
 
@@ -68,3 +89,4 @@ class ItemFields(TypedDict, total=False):
     signature: Signature
     signatures: list[dict[str, Any]]
     platform: PlatformPush
+    provenance: Provenance

@@ -18,6 +18,7 @@ from archive import audit
 from archive.categories import Category
 from archive.masking import may_download_originals
 from archive.models import File, Item, Page, Subtype
+from archive.models.item_fields import provenance_labels
 from archive.scoping import can_see
 from archive.storage import open_blob
 from archive.views.access import audited_access, get_visible_or_deny, record_denied
@@ -123,6 +124,13 @@ class ItemDetailView(ScopedDetailView):
             .filter(item=item, role__in=IMAGE_ROLES, media_type__startswith="image/")
             .order_by("page_number", "pk"),
             home_visit=home_visit_media(item, user),
+            provenance=provenance_labels(item.fields),
+            # ingest.knownnames: name cells replaced by the known member's name.
+            matched_names=[
+                n
+                for n in (item.fields.get("form") or {}).get("names", [])
+                if n.get("source") == "matched"
+            ],
         )
         return context
 

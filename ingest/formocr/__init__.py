@@ -66,8 +66,9 @@ def attach(item, document, decision) -> None:
     if result is None:
         return
     from ingest.formocr.linking import link_listed, roster_households
+    from ingest.knownnames import check_item
 
-    item.fields["form"] = {
+    form = {
         "template": result.form.get("template", ""),
         "fields": result.form.get("fields", {}),
         **{k: result.form[k] for k in ("mismatch", "missing", "amounts") if result.form.get(k)},
@@ -76,7 +77,9 @@ def attach(item, document, decision) -> None:
             for p in result.pages
         ],
     }
+    jurisdiction = document.batch.agency.jurisdiction_ids()
+    item.fields["form"] = check_item(form, jurisdiction)  # name cells vs the known household
     item.save(update_fields=["fields"])
-    listed = roster_households(result.form, document.batch.agency.jurisdiction_ids())
+    listed = roster_households(result.form, jurisdiction)
     if len(listed) > 1 or (listed and decision.candidates):
         link_listed(item, listed)

@@ -101,6 +101,7 @@ class ReviewItemView(IngestView):
                     category=form.cleaned_data["category"],
                     subtype=form.cleaned_data["subtype"],
                     user=request.user,
+                    formation_date=form.cleaned_data.get("formation_date"),
                 )
             except review.ReviewError as exc:
                 form.add_error(None, str(exc))

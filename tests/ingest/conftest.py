@@ -57,5 +57,8 @@ def register_synthetic(synthetic, agencies, *, case: bool = True):
             business_type=synthetic.business_type,
             report_number=synthetic.report_number,
             authorization_number=synthetic.authorization_number,
+            # An undated form (the 入户核查表 prints no date) takes its case's date.
+            accepted_on=synthetic.authorization_date,
+            reported_on=synthetic.report_date,
         )
     return household

@@ -62,6 +62,9 @@ def test_scanned_forms_file_themselves_or_wait_for_review(hubei, tmp_path):
             assert report["status"] == "filed", (form, report, item.status_detail)
             assert item_json["household"] == household.head_id_number
             assert (item_json["category"], item_json["subtype"]) == EXPECTED[form]
+            if form == "home_visit":  # prints no date: its case's, never the day of ingest
+                assert item.formation_date == person.authorization_date
+                assert item.fields["provenance"]["formation_date"] == "case"
             filed.append(form)
         else:
             assert report["status"] == "review", (form, report)

@@ -121,7 +121,12 @@ def test_worker_killed_mid_ocr_loses_nothing(tmp_path, broker):
         f"Household.objects.create(agency=Agency.objects.get(region_code='420102'),"
         f"head_id_number='{HEAD_ID}', head_name='张伟')",
     )
-    lines = ["居民家庭经济状况入户核查表", f"户主姓名：张伟  身份证号码：{HEAD_ID}"]
+    # Dated: an undated form would wait for a person to give its date (ingest.dating).
+    lines = [
+        "居民家庭经济状况入户核查表",
+        f"户主姓名：张伟  身份证号码：{HEAD_ID}",
+        "核查日期：2024年3月6日",
+    ]
     pages = [
         scan_page(lines + [f"第{n}页 邻里访问情况：情况属实。"] * 8, fmt="TIFF") for n in range(3)
     ]

@@ -65,7 +65,11 @@ def test_two_worker_hosts_process_every_document_once(installation, tmp_path, mo
     inbox = tmp_path / "scans"
     inbox.mkdir()
     for n in range(DOCUMENTS):
-        lines = [f"户主姓名：张伟  身份证号码：{HEAD_ID}", f"第{n}份 邻里访问情况：情况属实。"]
+        lines = [
+            f"户主姓名：张伟  身份证号码：{HEAD_ID}",
+            f"第{n}份 邻里访问情况：情况属实。",
+            "核查日期：2024年3月6日",  # an undated form would wait for a person (ingest.dating)
+        ]
         (inbox / f"doc{n}.pdf").write_bytes(text_pdf("居民家庭经济状况入户核查表", lines))
 
     logs = {name: tmp_path / f"{name}.log" for name in hosts}

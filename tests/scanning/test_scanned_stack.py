@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 from django.core.management import call_command
 
-from archive.models import Household, Item
+from archive.models import Case, Household, Item
 from ingest.models import Document, DocumentPart
 from tests.synthetic import make_households, render_form
 from tests.synthetic.degrade import blur, degrade, jpeg, skew
@@ -39,6 +39,14 @@ def _build_stack(tmp_path, hubei):
     for index, ((form, code), hh) in enumerate(zip(PLAN, synthetic, strict=True)):
         household = Household.objects.create(
             agency=hubei[hh.region_code], head_id_number=hh.head_id, head_name=hh.head_name
+        )
+        # Its case's date dates the 入户核查表, which prints none (ingest.dating).
+        Case.objects.create(
+            household=household,
+            agency=household.agency,
+            business_type=hh.business_type,
+            accepted_on=hh.authorization_date,
+            reported_on=hh.report_date,
         )
         angle = (1.0, -1.5, 2.0)[index]
         pages.append(_sheet_image(tmp_path, household, code, angle))

@@ -76,10 +76,15 @@ def test_refusal_names_the_page_and_reads_headers_only(form_pages):
     assert (
         quality.resolution_refusal(pdf, "application/pdf") == "第 2 页分辨率低于 200 dpi：150 dpi"
     )
-    # Without a resolution the estimate does not refuse (img2pdf prints such a scan at 96 dpi).
-    assert (
-        quality.resolution_refusal(jpeg(downsample(form_pages[0], 150), None), "image/jpeg") is None
+    # Without a resolution an A4-shaped image too small for A4 at 200 dpi is refused...
+    assert quality.resolution_refusal(jpeg(downsample(form_pages[0], 150), None), "image/jpeg") == (
+        "第 1 页分辨率低于 200 dpi：1240×1754 像素的 A4 页面约 150 dpi（未标注分辨率），"
+        "A4 按 200 dpi 至少需 1654×2339 像素"
     )
+    # ...but an image of another shape only gets the estimate's warning (a receipt, a photo),
+    receipt = downsample(form_pages[0], 150).crop((0, 0, 600, 1400))
+    assert quality.resolution_refusal(jpeg(receipt, None), "image/jpeg") is None
+    # and a PDF's scan without a resolution is not refused (img2pdf prints it at 96 dpi).
     assert (
         quality.resolution_refusal(img2pdf.convert(jpeg(form_pages[0], None)), "application/pdf")
         is None

@@ -54,7 +54,7 @@ def test_a_scanned_pdf_names_its_low_page(hubei, form_pages):
 @pytest.mark.slow
 def test_a_250_dpi_scan_is_filed_with_a_warning(hubei, make_household):
     household = make_household("420102", "张伟")
-    data = scan_page(["核对报告", f"户主：{household.head_name}"], dpi=250)
+    data = scan_page(["核对报告", f"户主：{household.head_name}", "2024年3月18日"], dpi=250)
     (document,) = pipeline.submit(_batch(hubei, household), "mid.png", data)
     document = pipeline.process(document.pk)
     assert document.status == Document.Status.FILED, document.error
@@ -73,7 +73,7 @@ def test_a_duplex_station_drops_blank_backs_and_keeps_the_master(hubei, make_hou
         name="duplex-1", agency=hubei["420102"], duplex=True, dpi=300, colour_mode="grey"
     )
     fronts = [
-        scan_page([f"核对报告 {word}", f"户主：{household.head_name}"])
+        scan_page([f"核对报告 {word}", f"户主：{household.head_name}", "2024年3月18日"])
         for word in ("ALPHA", "GAMMA")
     ]
     back = scan_page([])
