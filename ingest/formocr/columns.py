@@ -86,7 +86,11 @@ def column_cells(cells: list[Cell], dpi: float) -> dict[int, str]:
             continue
         hx0, hy0, hx1, _ = head.box
         below = sorted(
-            (i for i, c in enumerate(cells) if c.table == head.table and c.box[1] > hy0 and i != hi),
+            (
+                i
+                for i, c in enumerate(cells)
+                if c.table == head.table and c.box[1] > hy0 and i != hi
+            ),
             key=lambda i: cells[i].box[1],
         )
         for i in below:

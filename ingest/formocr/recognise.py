@@ -220,7 +220,6 @@ def _row_top(cells: list[Cell], cell: Cell) -> int:
     return min(tops) if tops else cell.box[1]
 
 
-
 def _set_texts(lines: list[Line], cells: list[Cell]) -> None:
     for cell in cells:
         cell.lines = []
