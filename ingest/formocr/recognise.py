@@ -1,11 +1,12 @@
 """Table-aware recognition of one page image.
 
 1. ``grid.analyse`` finds the ruling lines and the cells; the lines are painted white.
-2. The cells are cut out (trimmed to their ink) and stacked into one tall strip with white
-   space between them, below the page with its tables blanked; one Tesseract call
-   (``--psm 4``, one column of lines of varying size) reads both: the text outside the tables
-   (title, paragraphs, label lines) and the cells, whose words are mapped back to their cells
-   by their position in the strip and to page coordinates for the text layer.
+2. The text outside the tables (title, paragraphs, label lines) is read in one Tesseract call
+   on the page with the tables blanked (``--psm 4``, one column of lines of varying size).
+   The cells are cut out (trimmed to their ink), stacked into one tall strip with white
+   space between them and read in one more call (``--psm 6``; one call for both, the strip
+   below the page at ``--psm 4``, read two-line header cells and lone 无 worse); the words
+   are mapped back to their cells by their position in the strip.
 3. The cells of the name and coded columns (``columns``: found by their header cell's text)
    and the cell lines Tesseract is unsure of are read again by PP-OCRv4 (``cellread``); the
    coded columns (性别, 关系, 婚姻) take their vocabulary's word when the reading is near it.
@@ -163,12 +164,12 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
     outside = clean.copy()
     for x0, y0, x1, y1 in grid.tables:
         outside[max(0, y0 - 6) : y1 + 6, max(0, x0 - 6) : x1 + 6] = 255
-    # The cells, stacked into one strip below the page: one Tesseract call reads both (its
-    # start and model load, ~0.3 s, once a page).
+    lines = [ln for ln in _lines(_tesseract(outside, 4, dpi)) if ln.text]
+    # The cells, stacked into one strip.
     pad = max(4, int(dpi * 0.02))
     gap = max(20, int(dpi * 0.12))
     crops, placed = [], []
-    y = h + gap
+    y = gap
     for index, cell in enumerate(grid.cells):
         box = _ink_box(ink, cell.box, inset=max(2, int(dpi * 0.008)))
         if box is None:
@@ -179,26 +180,20 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
         crops.append((clean[y0:y1, x0:x1], y))
         placed.append((index, y, y + (y1 - y0), x0, y0))
         y += (y1 - y0) + gap
-    width = max([w] + [c.shape[1] + 2 * gap for c, _ in crops])
-    sheet = np.full((y, width), 255, np.uint8)
-    sheet[:h, :w] = outside
-    for crop, top in crops:
-        sheet[top : top + crop.shape[0], gap : gap + crop.shape[1]] = crop
-    lines = []
-    for ln in _lines(_tesseract(sheet, 4, dpi)):
-        cy = (ln.box[1] + ln.box[3]) / 2
-        if not ln.text:
-            continue
-        if cy < h:
-            lines.append(ln)
-            continue
-        hit = next((p for p in placed if p[1] - gap / 2 <= cy < p[2] + gap / 2), None)
-        if hit is None:
-            continue
-        index, top, _, x0, y0 = hit
-        dx, dy = x0 - gap, y0 - top
-        words = [Word(wd.text, _shift(wd.box, dx, dy), wd.conf) for wd in ln.words]
-        lines.append(Line(ln.text, _shift(ln.box, dx, dy), words, cell=index))
+    if crops:
+        width = max(c.shape[1] for c, _ in crops) + 2 * gap
+        strip = np.full((y, width), 255, np.uint8)
+        for crop, top in crops:
+            strip[top : top + crop.shape[0], gap : gap + crop.shape[1]] = crop
+        for ln in _lines(_tesseract(strip, 6, dpi)):
+            cy = (ln.box[1] + ln.box[3]) / 2
+            hit = next((p for p in placed if p[1] - gap / 2 <= cy < p[2] + gap / 2), None)
+            if hit is None or not ln.text:
+                continue
+            index, top, _, x0, y0 = hit
+            dx, dy = x0 - gap, y0 - top
+            words = [Word(wd.text, _shift(wd.box, dx, dy), wd.conf) for wd in ln.words]
+            lines.append(Line(ln.text, _shift(ln.box, dx, dy), words, cell=index))
     if cellread.available():
         _set_texts(lines, grid.cells)
         lines = _reread(lines, grid.cells, clean, ink, dpi)
