@@ -3,7 +3,7 @@
 Tesseract's ``chi_sim`` misreads the less common characters of names (翠 → 雁, 磊 → 需,
 铭 → 铝) and short cells (女 → 区); PP-OCRv4's text-line recogniser reads them right far more
 often. Only the recogniser runs here (no detection): the cell engine already knows where each
-cell is, and ``lines_of`` cuts a cell into its text lines by the rows of its ink.
+cell and each of Tesseract's lines in it is, and those are the crops read here.
 
 The model ships inside the ``rapidocr-onnxruntime`` wheel (no download at run time); it is
 found by the package's location without importing it (its ``__init__`` pulls in the whole
@@ -89,10 +89,6 @@ def decode(probs: np.ndarray) -> tuple[str, float]:
     return text.strip(), conf
 
 
-def read(crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    return [decode(p) for p in probabilities(crops)]
-
-
 def score(probs: np.ndarray, text: str) -> float:
     """Log-likelihood of ``text`` under the CTC output ``probs`` (forward algorithm)."""
     _, chars = _session()
@@ -129,43 +125,3 @@ def choose(probs: np.ndarray, vocabulary: tuple[str, ...]) -> tuple[str, float]:
     margin = scored[0][0] - scored[1][0] if len(scored) > 1 else math.inf
     return scored[0][1], margin
 
-
-def lines_of(ink: np.ndarray, box: tuple[int, int, int, int], dpi: float) -> list[tuple]:
-    """The text lines of a cell: boxes (x0, y0, x1, y1) of runs of ink rows, page pixels."""
-    x0, y0, x1, y1 = box
-    region = ink[y0:y1, x0:x1]
-    if region.size == 0:
-        return []
-    rows = (region > 0).sum(axis=1) > 0
-    min_gap = max(2, int(dpi * 0.012))
-    min_height = max(4, int(dpi * 0.03))
-    runs, start, gap = [], None, 0
-    for y, on in enumerate(rows):
-        if on:
-            if start is None:
-                start = y
-            gap = 0
-            end = y
-        elif start is not None:
-            gap += 1
-            if gap >= min_gap:
-                runs.append((start, end + 1))
-                start = None
-    if start is not None:
-        runs.append((start, end + 1))
-    # A character with a gap across it (二, 李) splits into runs; a run joins its neighbour
-    # when together they are no taller than a line (the tallest run).
-    tallest = max((b - t for t, b in runs), default=0)
-    merged: list[tuple[int, int]] = []
-    for top, bottom in runs:
-        if merged and bottom - merged[-1][0] <= tallest * 1.25:
-            merged[-1] = (merged[-1][0], bottom)
-        else:
-            merged.append((top, bottom))
-    out = []
-    for top, bottom in merged:
-        if bottom - top < min_height:
-            continue
-        cols = np.where((region[top:bottom] > 0).any(axis=0))[0]
-        out.append((x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom))
-    return out
