@@ -124,4 +124,3 @@ def choose(probs: np.ndarray, vocabulary: tuple[str, ...]) -> tuple[str, float]:
         return "", 0.0
     margin = scored[0][0] - scored[1][0] if len(scored) > 1 else math.inf
     return scored[0][1], margin
-
