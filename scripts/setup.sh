@@ -97,12 +97,17 @@ if [[ "${apt_stamp_pending:-0}" == 1 ]]; then
     printf '%s\n' "$apt_hash" >"$APT_STAMP"
 fi
 
-req_hash="$(sha256sum requirements.txt | cut -d' ' -f1)"
+req_hash="$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -d' ' -f1)"
 if stamp_matches "$REQ_STAMP" "$req_hash"; then
     say "Python 依赖已就绪 / Python requirements up to date"
 else
     say "安装 Python 依赖 / installing Python requirements…"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.txt
+    # Packages whose declared dependencies would clash with ours (rapidocr-onnxruntime asks
+    # for opencv-python, which overwrites opencv-python-headless's cv2): theirs are listed in
+    # requirements.txt instead.
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
+        -r requirements-nodeps.txt
     printf '%s\n' "$req_hash" >"$REQ_STAMP"
 fi
 

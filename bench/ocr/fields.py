@@ -34,15 +34,28 @@ def _people(out, truth_people, got_people, keys=("name", "id_number")) -> None:
     for i, t in enumerate(truth_people):
         g = got_people[i] if i < len(got_people) else {}
         for key in keys:
-            kind = {"id_number": "ids", "name": "names", "head_id": "ids"}.get(key, key)
+            kind = {
+                "id_number": "ids",
+                "name": "names",
+                "head_id": "ids",
+                "marital_status": "marital",
+            }.get(key, key)
             _count(out, kind, str(t.get(key, "")), str(g.get(key, "") or ""))
 
 
 def compare_fields(form: str, truth: dict, got: dict) -> dict[str, tuple[int, int]]:
-    """``{kind: (exact, total)}`` for kinds ids, names, amounts, numbers, dates, texts."""
+    """``{kind: (exact, total)}`` for kinds ids, names, relation, sex, age, marital, amounts,
+    numbers, phones, dates, texts."""
     out: dict[str, tuple[int, int]] = {}
     if form == "home_visit":
-        _people(out, truth["members"], got.get("members"), ("name", "id_number", "relation"))
+        # The members' short cells too: sex, age and marital status (single characters and
+        # two-character words that Tesseract alone misreads).
+        _people(
+            out,
+            truth["members"],
+            got.get("members"),
+            ("name", "id_number", "relation", "sex", "age", "marital_status"),
+        )
         _people(out, truth["obligors"], got.get("obligors"), ("name", "id_number", "relation"))
         for group in ("income", "expenses"):
             for k, v in truth[group].items():

@@ -3,9 +3,13 @@
 1. ``grid.analyse`` finds the ruling lines and the cells; the lines are painted white.
 2. The text outside the tables (title, paragraphs, label lines) is read in one Tesseract call
    on the page with the tables blanked (``--psm 4``, one column of lines of varying size).
-3. The cells are cut out (trimmed to their ink), stacked into one tall strip with white
-   space between them and read in one more call (``--psm 6``); the words are mapped back to
-   their cells by their position in the strip and to page coordinates for the text layer.
+   The cells are cut out (trimmed to their ink), stacked into one tall strip with white
+   space between them and read in one more call (``--psm 6``; one call for both, the strip
+   below the page at ``--psm 4``, read two-line header cells and lone 无 worse); the words
+   are mapped back to their cells by their position in the strip.
+3. The cells of the name and coded columns (``columns``: found by their header cell's text)
+   and the cell lines Tesseract is unsure of are read again by PP-OCRv4 (``cellread``); the
+   coded columns (性别, 关系, 婚姻) take their vocabulary's word when the reading is near it.
 
 Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``) with ``chi_sim`` (``chi_sim+eng``
 reads some Chinese lines as English nonsense). Spaces Tesseract puts between Chinese
@@ -22,6 +26,7 @@ import cv2
 import numpy as np
 import pytesseract
 
+from ingest.formocr import cellread, columns
 from ingest.formocr.grid import Cell, analyse, binarize
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
 
@@ -38,6 +43,7 @@ def join_words(words: list[str]) -> str:
 class Word:
     text: str
     box: tuple[int, int, int, int]
+    conf: float = 100.0  # Tesseract's confidence, 0–100
 
 
 @dataclass
@@ -90,7 +96,11 @@ def _lines(data: dict, dx: int = 0, dy: int = 0) -> list[Line]:
         x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         groups.setdefault(key, []).append(
-            Word(text.strip(), (x + dx, y + dy, x + w + dx, y + h + dy))
+            Word(
+                text.strip(),
+                (x + dx, y + dy, x + w + dx, y + h + dy),
+                float(data["conf"][i]),
+            )
         )
     out = []
     for words in groups.values():
@@ -182,14 +192,12 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
                 continue
             index, top, _, x0, y0 = hit
             dx, dy = x0 - gap, y0 - top
-            words = [Word(wd.text, _shift(wd.box, dx, dy)) for wd in ln.words]
+            words = [Word(wd.text, _shift(wd.box, dx, dy), wd.conf) for wd in ln.words]
             lines.append(Line(ln.text, _shift(ln.box, dx, dy), words, cell=index))
-    for ln in lines:
-        if ln.cell is not None:
-            cell = grid.cells[ln.cell]
-            cell.lines.append(ln.text)
-    for cell in grid.cells:
-        cell.text = "".join(cell.lines)
+    if cellread.available():
+        _set_texts(lines, grid.cells)
+        lines = _reread(lines, grid.cells, clean, ink, dpi)
+    _set_texts(lines, grid.cells)
     result.lines = _reading_order(lines, grid.cells)
     return result
 
@@ -214,3 +222,101 @@ def _reading_order(lines: list[Line], cells: list[Cell]) -> list[Line]:
 def _row_top(cells: list[Cell], cell: Cell) -> int:
     tops = [c.box[1] for c in cells if c.table == cell.table and c.row == cell.row]
     return min(tops) if tops else cell.box[1]
+
+
+def _set_texts(lines: list[Line], cells: list[Cell]) -> None:
+    for cell in cells:
+        cell.lines = []
+    for ln in lines:
+        if ln.cell is not None:
+            cells[ln.cell].lines.append(ln.text)
+    for cell in cells:
+        cell.text = "".join(cell.lines)
+
+
+# A cell line whose least sure word Tesseract rates below this is read again by PP-OCR.
+LOW_CONF = 85.0
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _reread(
+    lines: list[Line], cells: list[Cell], clean: np.ndarray, ink: np.ndarray, dpi: float
+) -> list[Line]:
+    """Name and coded cells (found by their column header) and unsure lines of the other
+    cells, read again by PP-OCR; their Tesseract lines are replaced."""
+    h, w = clean.shape
+    kinds = columns.column_cells(cells, dpi)
+    pad = max(3, int(dpi * 0.015))
+    inset = max(2, int(dpi * 0.008))
+    jobs: list[tuple[str, int, tuple[int, int, int, int], Line | None]] = []
+    crops = []
+    read_by_tesseract = {ln.cell for ln in lines if ln.cell is not None}
+    # A cell with ink that Tesseract found no text in (a lone 无 or 女 is often dropped) is
+    # read whole, as is every cell of a name or coded column.
+    whole = dict(kinds)
+    for i in range(len(cells)):
+        if i not in read_by_tesseract and i not in whole:
+            whole[i] = "text"
+    for i, kind in whole.items():
+        box = _ink_box(ink, cells[i].box, inset)
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        jobs.append((kind, i, box, None))
+        crops.append(clean[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
+    for ln in lines:
+        if ln.cell is None or ln.cell in whole or not _HAN.search(ln.text):
+            continue
+        if min(wd.conf for wd in ln.words) >= LOW_CONF:
+            continue
+        x0, y0, x1, y1 = ln.box
+        # Widened by half a line height: a character Tesseract dropped at an end is kept.
+        grow = (y1 - y0) // 2
+        cx0, cy0, cx1, cy1 = cells[ln.cell].box
+        a, c = max(cx0, x0 - grow), min(cx1, x1 + grow)
+        b, d = max(cy0, y0 - grow // 3), min(cy1, y1 + grow // 3)
+        if c - a < 4 or d - b < 4:
+            continue
+        jobs.append(("text", ln.cell, ln.box, ln))
+        crops.append(clean[b:d, a:c])
+    if not crops:
+        return lines
+    probs = cellread.probabilities([cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) for c in crops])
+    replaced_cells: dict[int, Line] = {}
+    replaced_lines: dict[int, Line] = {}
+    for (kind, i, box, old), p in zip(jobs, probs, strict=True):
+        text = _value(kind, p)
+        if not text:
+            continue
+        line = Line(text, box, [Word(text, box)], cell=i)
+        if old is None:
+            replaced_cells[i] = line
+        else:
+            replaced_lines[id(old)] = line
+    out = [replaced_lines.get(id(ln), ln) for ln in lines if ln.cell not in replaced_cells]
+    return out + list(replaced_cells.values())
+
+
+def _value(kind: str, probs: np.ndarray) -> str:
+    """What PP-OCR reads, constrained by the column: a coded column's word from its
+    vocabulary when the reading supports it clearly, a name's characters, an age's digits."""
+    text, _conf = cellread.decode(probs)
+    text = join_words([text])
+    vocabulary = columns.VOCABULARY.get(kind)
+    if vocabulary:
+        if text in vocabulary:
+            return text
+        word, margin = cellread.choose(probs, vocabulary)
+        # Only a near reading is corrected (未偶 → 丧偶, 区 → 女): a cell that says something
+        # else (a value under a look-alike header) keeps what was read.
+        near = columns.distance(text, word) <= max(1, len(word) // 2)
+        return word if word and near and margin >= VOCAB_MARGIN else text
+    if kind == "age":
+        return re.sub(r"\D", "", text)
+    if kind == "name":
+        return "".join(re.findall(r"[\u3400-\u9fff·]", text))
+    return text
+
+
+# Log-likelihood by which the best vocabulary word must beat the next (e^3 ≈ 20 times).
+VOCAB_MARGIN = 3.0
