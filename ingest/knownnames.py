@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from archive import identifiers
+from ingest.formocr.columns import distance
 
 READ, MATCHED = "read", "matched"
 _NOT_NAME = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·]")
@@ -49,17 +50,6 @@ class KnownHousehold:
         if id_number and id_number == self.head_id:
             return self.head_name
         return next((n for n, i in self.people if i and i == id_number), None)
-
-
-def distance(a: str, b: str) -> int:
-    """Levenshtein distance (names are a few characters long)."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def cleaned(read: str) -> str:

@@ -87,15 +87,19 @@ def compare_fields(form: str, truth: dict, got: dict) -> dict[str, tuple[int, in
             _count(out, "names", r["head_name"], g.get("head_name"))
             _people(out, r["members"], g.get("members"))
     elif form == "review_application":
-        gr = got.get("rows") or []
-        for i, r in enumerate(truth["rows"]):
-            g = gr[i] if i < len(gr) else {}
-            for key in ("head_id", "id_number"):
-                _count(out, "ids", r[key], g.get(key))
-            for key in ("head_name", "name"):
-                _count(out, "names", r[key], g.get(key))
-            _count(out, "numbers", r["report_number"], g.get("report_number"))
+        _review_rows(out, truth["rows"], got.get("rows") or [], "numbers")
     return out
+
+
+def _review_rows(out: dict, truth_rows: list, got_rows: list, numbers: str) -> None:
+    """A 复核申请书's rows: both IDs, both names and the report number of each."""
+    for i, r in enumerate(truth_rows):
+        g = got_rows[i] if i < len(got_rows) else {}
+        for key in ("head_id", "id_number"):
+            _count(out, "ids", r[key], g.get(key))
+        for key in ("head_name", "name"):
+            _count(out, "names", r[key], g.get(key))
+        _count(out, numbers, r["report_number"], g.get("report_number"))
 
 
 def compare_printed(form, got: dict) -> dict[str, tuple[int, int]]:
@@ -115,13 +119,7 @@ def compare_printed(form, got: dict) -> dict[str, tuple[int, int]]:
         return out
     if form.template == "review_application":
         gr = got.get("rows") or []
-        for i, r in enumerate(truth["rows"]):
-            g = gr[i] if i < len(gr) else {}
-            for key in ("head_id", "id_number"):
-                _count(out, "ids", r[key], g.get(key))
-            for key in ("head_name", "name"):
-                _count(out, "names", r[key], g.get(key))
-            _count(out, "report numbers", r["report_number"], g.get("report_number"))
+        _review_rows(out, truth["rows"], gr, "report numbers")
         _count(out, "rows", len(truth["rows"]), len(gr))
         return out
     keys = ("name", "id_number", "sex", "relation", "marital_status")

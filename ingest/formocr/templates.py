@@ -27,22 +27,14 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.formocr.columns import distance
+
 BUILTIN = Path(__file__).resolve().parent.parent / "form_templates"
 
 
 def norm(text: str) -> str:
     """NFKC, no whitespace, brackets unified: what OCR'd labels are compared as."""
     return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
-def _dist(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        cur = [i]
-        for j, cb in enumerate(b, start=1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def fuzzy_in(keyword: str, text: str) -> bool:
@@ -57,7 +49,7 @@ def fuzzy_in(keyword: str, text: str) -> bool:
         return False
     n = len(keyword)
     return any(
-        _dist(keyword, text[i : i + n + d]) <= allowed
+        distance(keyword, text[i : i + n + d]) <= allowed
         for i in range(0, max(1, len(text) - n + allowed + 1))
         for d in (-1, 0, 1)
         if n + d > 0
