@@ -80,9 +80,17 @@ def column_cells(cells: list[Cell], dpi: float) -> dict[int, str]:
     """``{cell index: kind}`` for the value cells under each recognised header cell."""
     tol = max(6, int(dpi * 0.03))
     out: dict[int, str] = {}
+    kinds = [header_kind(c.text) for c in cells]
+    per_row: dict[tuple[int, int], int] = {}
+    for c, kind in zip(cells, kinds, strict=True):
+        if kind:
+            per_row[c.table, c.row] = per_row.get((c.table, c.row), 0) + 1
     for hi, head in enumerate(cells):
-        kind = header_kind(head.text)
-        if kind is None:
+        kind = kinds[hi]
+        # A header row names several columns (姓名 性别 关系 …); a lone 户主姓名 beside its
+        # value is a label of the form's header lines, and the column under it holds other
+        # labels (地址, 共同生活家庭成员…), not names.
+        if kind is None or per_row[head.table, head.row] < 2:
             continue
         hx0, hy0, hx1, _ = head.box
         below = sorted(

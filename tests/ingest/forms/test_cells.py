@@ -36,6 +36,23 @@ def test_columns_found_by_their_header_whatever_their_order():
     assert columns.column_cells(cells, 300) == {3: "sex", 4: "name", 5: "relation"}
 
 
+def test_a_lone_label_beside_its_value_is_not_a_column_header():
+    # 户主姓名 | 柯新德 | 家庭人口 | 2 is a header line printed as cells: the labels under
+    # 户主姓名 (地址, 共同生活家庭成员) are not names to re-read as one line.
+    cells = [
+        _cell(0, 0, 0, 0, 100, "户主姓名"),
+        _cell(0, 0, 1, 100, 300, "柯新德"),
+        _cell(0, 0, 2, 300, 420, "家庭人口"),
+        _cell(0, 1, 0, 0, 100, "地址"),
+        _cell(0, 2, 0, 0, 100, "共同生活家庭成员"),
+        _cell(0, 2, 1, 100, 300, "姓名"),
+        _cell(0, 2, 2, 300, 420, "性别"),
+        _cell(0, 3, 1, 100, 300, "韩玲"),
+        _cell(0, 3, 2, 300, 420, "女"),
+    ]
+    assert columns.column_cells(cells, 300) == {7: "name", 8: "sex"}
+
+
 def test_a_value_that_names_a_header_word_is_not_a_column():
     assert columns.header_kind("婚姻状况") == "marital"
     assert columns.header_kind("户籍登记3人（张伟、张铭莲、张翠敏），与申报信息一致") is None

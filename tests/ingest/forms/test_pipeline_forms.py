@@ -56,7 +56,8 @@ def test_landscape_home_visit_filed_with_title_and_address(hubei, tmp_path):
     from tests.synthetic.printed import render_printed
 
     person = make_households(5, seed=2024)[4]
-    household = register_synthetic(person, hubei, case=False)
+    # The form prints no date: the household's case dates it (else it would wait in review).
+    household = register_synthetic(person, hubei)
     form = render_printed("home_visit_landscape", person)
     write_tiff([degrade(form.images[0], "scan", seed=3)], tmp_path / "visit.tif")
 
@@ -72,6 +73,8 @@ def test_landscape_home_visit_filed_with_title_and_address(hubei, tmp_path):
     a = person.address
     assert f"{a.town}{a.community}" in text
     assert item.fields["form"]["fields"]["head_name"] == person.head_name
+    assert item.formation_date == person.authorization_date
+    assert item.fields["provenance"]["formation_date"] == "case"
 
 
 @override_settings(HEDANG_OCR_TABLES=True)
