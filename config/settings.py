@@ -466,6 +466,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["MaterialCategoryEnum"] = [
     ("proof", "证明材料"),
     ("report_application", "核对报告应用材料"),
 ]
+# The receipt's seal promise and the item's seal state both have a "status" field.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SealPromiseStatusEnum"] = ["pending", "sealed"]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SealStateStatusEnum"] = ["pending", "sealed", "failed"]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ItemStatusEnum"] = "archive.models.Item.Status"
 # pyHanko logs every untrusted or modified signature it meets with a traceback; the
 # outcome is reported to the caller and kept with the item instead.
 LOGGING.setdefault("loggers", {})["pyhanko"] = {"level": "ERROR"}
