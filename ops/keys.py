@@ -78,16 +78,21 @@ def copy_seal(dest: Path) -> dict:
     return {"files": files, "trust_roots": roots}
 
 
+def _safe(name: object) -> bool:
+    """A plain file name: no folder, no parent, not hidden (names come from the manifest)."""
+    return isinstance(name, str) and bool(name) and Path(name).name == name and name[0] != "."
+
+
 def check_seal(src: Path, manifest: dict) -> str | None:
     """None when every seal file of the manifest is in the backup with its hash; else why."""
     seal = manifest.get("seal") or {}
-    wanted = [(src / SEAL_FOLDER / n, h) for n, h in seal.get("files", {}).items()]
-    wanted += [
-        (src / SEAL_FOLDER / TRUST_FOLDER / n, h) for n, h in seal.get("trust_roots", {}).items()
-    ]
-    for path, sha256 in wanted:
-        if "/" in path.name or path.name.startswith("."):
-            return f"备份清单中有不安全的文件名：{path.name!r}"
+    folder = src / SEAL_FOLDER
+    wanted = [(folder, n, h) for n, h in seal.get("files", {}).items()]
+    wanted += [(folder / TRUST_FOLDER, n, h) for n, h in seal.get("trust_roots", {}).items()]
+    for parent, name, sha256 in wanted:
+        if not _safe(name):
+            return f"备份清单中有不安全的文件名：{name!r}"
+        path = parent / name
         if not path.is_file():
             return f"备份中缺少签章文件：{path.relative_to(src)}"
         if hashlib.sha256(path.read_bytes()).hexdigest() != sha256:

@@ -128,3 +128,7 @@ def test_tampered_seal_key_refuses_the_restore(tmp_path, settings, make_househol
     key.unlink()
     with pytest.raises(restore.RestoreError, match="缺少签章文件"):
         restore.check_backup(tmp_path / "bk", manifest)
+    # A name that climbs out of the trust folder is refused before any file is read.
+    manifest["seal"] = {"files": {}, "trust_roots": {"../../etc/passwd": "0" * 64}}
+    with pytest.raises(restore.RestoreError, match="不安全的文件名"):
+        restore.check_backup(tmp_path / "bk", manifest)
