@@ -38,7 +38,7 @@ test-quick: setup
 test-postgres: setup
 	bash scripts/services.sh
 	redis-cli -h 127.0.0.1 -p 6379 -n 15 flushdb >/dev/null
-	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_TEST_URL) \
+	DATABASE_URL=$(POSTGRES_URL) CELERY_BROKER_URL=$(REDIS_TEST_URL) HEDANG_TEST_REDIS_DB=13 \
 		$(PYTEST) -p no:cacheprovider $(PYTEST_ARGS)
 
 # lint needs only ruff and import-linter: it runs the set-up only when .venv has no ruff yet.

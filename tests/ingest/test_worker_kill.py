@@ -88,11 +88,14 @@ def _wait_for(predicate, timeout: float, what: str):
 
 
 def _redis_url() -> str | None:
+    # Its own Redis db, flushed by this test: HEDANG_TEST_REDIS_DB lets two suites run side by
+    # side (.ci/run gives the PostgreSQL suite 13) without flushing each other's queue.
+    url = f"redis://127.0.0.1:6379/{int(os.environ.get('HEDANG_TEST_REDIS_DB', '14'))}"
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/14", socket_timeout=1).ping()
+        redis.Redis.from_url(url, socket_timeout=1).ping()
     except redis.RedisError:
         return None
-    return "redis://127.0.0.1:6379/14"
+    return url
 
 
 @pytest.mark.parametrize("broker", ["filesystem", "redis"])
