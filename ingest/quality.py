@@ -382,12 +382,21 @@ def too_few_pixels_for_a4(number: int, size: tuple[int, int], info: dict) -> str
     )
 
 
-def _pixel_refusals(data: bytes) -> Iterator[str]:
+def _pixel_refusals(data: bytes, first: int = 1) -> Iterator[str]:
     with Image.open(io.BytesIO(data)) as image:
         for index in range(getattr(image, "n_frames", 1)):
             image.seek(index)
-            if message := too_few_pixels_for_a4(index + 1, image.size, image.info):
+            if message := too_few_pixels_for_a4(first + index, image.size, image.info):
                 yield message
+
+
+def pixels_refusal(data: bytes, number: int = 1) -> str | None:
+    """The A4 pixel rule (``too_few_pixels_for_a4``) for one image file that will be page
+    ``number`` of a joined document (a stack folder, camera captures); headers only."""
+    try:
+        return next(_pixel_refusals(data, number), None)
+    except Exception:  # not an image PIL reads: sniff and img2pdf name that
+        return None
 
 
 def resolution_refusal(data: bytes, media_type: str, limit: int = 5) -> str | None:

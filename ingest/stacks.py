@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import img2pdf
 
-from ingest import sniff
+from ingest import quality, sniff
 
 A4_LONG_INCHES = 297 / 25.4
 
@@ -29,9 +29,14 @@ def join_page_images(
     if not images:
         raise sniff.Rejected("没有图像")
     for number, data in enumerate(images, start=1):
+        label = names[number - 1] if number <= len(names) else f"第 {number} 张"
         if sniff.media_type_of(data) not in sniff.IMAGE_TYPES:
-            label = names[number - 1] if number <= len(names) else f"第 {number} 张"
             raise sniff.Rejected(f"不是扫描图像：{label}")
+        # Checked before joining: img2pdf lays a 595×842 px image marked 72 dpi out as an
+        # exact A4 page, and a page's 72 dpi reads as a program's default (not a scan's real
+        # resolution), so the joined PDF would slip past the pixel rule an image meets alone.
+        if message := quality.pixels_refusal(data, number):
+            raise sniff.Rejected(f"{label}：{message}")
     try:
         layout = {"layout_fun": _a4_layout} if a4_frames else {}
         return img2pdf.convert(list(images), rotation=img2pdf.Rotation.ifvalid, **layout)

@@ -2,7 +2,7 @@
 
 ``scanning.stack`` leaves a stack it is not sure about as one review item carrying the split
 the sheets propose (``fields["proposed_split"]``). ``confirm_split`` takes the archivist's
-parts (page ranges, household, subtype) and the pages that are separator sheets, checks all of
+parts (page ranges, household, subtype, and a formation date where the pages print none) and the pages that are separator sheets, checks all of
 it, then in one transaction files one item per part exactly as a certain stack would have been
 filed (``ingest.parts.part_item``), and retires the whole-stack review item, which was never
 filed and has no 档号. The retirement is one entry in the operation log.
@@ -10,6 +10,7 @@ filed and has no 档号. The retirement is one entry in the operation log.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from archive import audit
 from archive.filing import FilingError, file_item
 from archive.models import File, Household, Item, Subtype
+from ingest import dating
 from ingest.models import Batch, Document
 from ingest.parts import part_item, stack_pdf
 from ingest.review import usable_subtypes
@@ -37,6 +39,9 @@ class PartChoice:
     last_page: int
     household: Household | None
     subtype: Subtype | None
+    # Given by the archivist for a part whose pages print no date and whose case gives none
+    # (ingest.dating: no silent guesses); a date given here is the person's and wins.
+    formation_date: dt.date | None = None
 
 
 def splittable(item: Item) -> bool:
@@ -100,7 +105,7 @@ def _locked(item: Item, user) -> tuple[Item, Document]:
 
 def _validate(
     parts: list[PartChoice], excluded: set[int], total: int, user, batch: Batch
-) -> list[tuple[Part, Household, Subtype]]:
+) -> list[tuple[Part, Household, Subtype, dt.date | None]]:
     for page in sorted(excluded):
         if not 1 <= page <= total:
             raise SplitError(f"分隔页第 {page} 页超出范围（本叠共 {total} 页）")
@@ -141,30 +146,41 @@ def _validate(
         sheet = Part(
             part.first_page, part.last_page, separator, household.head_id_number, subtype.code
         )
-        chosen.append((sheet, household, subtype))
+        if part.formation_date is not None and part.formation_date > timezone.localdate():
+            raise SplitError(f"第 {number} 件：形成日期不能晚于今天")
+        chosen.append((sheet, household, subtype, part.formation_date))
     return sorted(chosen, key=lambda c: c[0].first_page)
 
 
 def _file_parts(
     item: Item,
     document: Document,
-    chosen: list[tuple[Part, Household, Subtype]],
+    chosen: list[tuple[Part, Household, Subtype, dt.date | None]],
     excluded: set[int],
     user,
     request,
 ) -> list[Item]:
     pdf = stack_pdf(document)
-    # As if the stack had been certain when it came in: undated parts take the ingest day.
+    # Dated as if the stack had been certain when it came in ("today" bounds the dates read);
+    # a part with no date of its own or its case's takes the one the archivist gave, or stops.
     today = timezone.localdate(item.created_at)
     stamp = {
         "accepted_by": user.username,
         "accepted_at": timezone.now().isoformat(timespec="seconds"),
     }
     items = []
-    for sheet, household, subtype in chosen:
+    for number, (sheet, household, subtype, given) in enumerate(chosen, start=1):
         new = part_item(document, document.batch, today, sheet, pdf, household, subtype)
         new.status_detail = f"人工确认拆分：{user}"
         new.fields = {**new.fields, "review": {**stamp, "split_of": item.pk}}
+        if given is not None:
+            new.formation_date = given
+            new.fields = dating.reviewed(new.fields)
+        elif new.formation_date is None:
+            raise SplitError(
+                f"第 {number} 件（第 {sheet.first_page}–{sheet.last_page} 页）没有印制日期，"
+                "也无法从所属业务取得：请填写形成日期"
+            )
         file_item(new)  # saves everything set above
         audit.record(
             audit.Action.CHANGE,

@@ -3,7 +3,8 @@
 Every page of the stack is a card with its thumbnail. The form carries, per page, its role
 (``role-N``: ``start`` begins an item, ``cont`` continues the one before, ``sep`` is a separator
 sheet that is not filed) and, on a page that begins an item, the household (``household-N``, a
-suggested one, or ``other-N``, a head's resident ID) and subtype (``subtype-N``). Without
+suggested one, or ``other-N``, a head's resident ID), subtype (``subtype-N``) and, where the
+pages print no date and the case gives none, the formation date (``date-N``). Without
 JavaScript the role is a select on each page; the page's script turns it into buttons and
 keeps the labels in step. The decision itself is scanning.split.confirm_split.
 
@@ -13,6 +14,7 @@ answer 404 (recorded).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django import forms
@@ -43,6 +45,7 @@ class PageState:
     household: str = ""  # a household pk, as posted
     other: str = ""  # a head's resident ID typed in
     subtype: str = ""  # a subtype pk, as posted
+    date: str = ""  # a formation date (YYYY-MM-DD), as posted; needed where none is printed
     part: int | None = None  # the item it falls in, 1-based, once numbered
     thumbnail: File | None = None
     text: str = ""
@@ -112,6 +115,7 @@ def posted_state(data, total: int) -> list[PageState]:
                 household=data.get(f"household-{n}", "").strip(),
                 other=data.get(f"other-{n}", "").strip(),
                 subtype=data.get(f"subtype-{n}", "").strip(),
+                date=data.get(f"date-{n}", "").strip(),
             )
         )
     number_parts(pages)
@@ -206,9 +210,17 @@ class SplitView(AuditedAccessMixin, _ReviewItem, WagtailAdminTemplateMixin, Temp
                 if start.subtype.isdigit()
                 else None
             )
+            formation_date = None
+            if start.date:
+                try:
+                    formation_date = dt.date.fromisoformat(start.date)
+                except ValueError:
+                    start.errors.append(f"形成日期「{start.date}」应为 年-月-日，如 2024-03-06")
             for message in start.errors:
                 errors.append(f"第 {start.part} 件（第 {start.number} 页起）：{message}")
-            choices.append(split.PartChoice(members[0], members[-1], household, subtype))
+            choices.append(
+                split.PartChoice(members[0], members[-1], household, subtype, formation_date)
+            )
         return choices, errors
 
     def get_context_data(self, **kwargs):

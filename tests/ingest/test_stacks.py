@@ -47,3 +47,12 @@ def test_anything_but_images_is_refused_by_name():
         join_page_images([_jpeg((100, 100)), b"%PDF-1.7 ..."], ["a.jpg", "b.pdf"])
     with pytest.raises(sniff.Rejected, match="没有图像"):
         join_page_images([])
+
+
+def test_an_a4_image_too_small_for_200_dpi_is_refused_before_joining():
+    # Alone it is refused at the door (ingest.quality); joined by img2pdf it would be an exact
+    # A4 page at 72 dpi, a program's default, and slip past that rule.
+    good = _jpeg((2480, 3508), dpi=300)
+    with pytest.raises(sniff.Rejected, match=r"^p2\.jpg：第 2 页分辨率低于 200 dpi：595×842"):
+        join_page_images([good, _jpeg((595, 842), dpi=72)], ["p1.jpg", "p2.jpg"])
+    assert _pages(join_page_images([good, _jpeg((1654, 2339), dpi=72)]))  # enough pixels

@@ -83,6 +83,33 @@ def test_a_refused_subfolder_moves_to_rejected_with_a_note(hubei, inbox, queued,
     assert note.strip() == "第 2 页分辨率低于 200 dpi：150 dpi"
 
 
+def test_a_subfolder_of_72_dpi_a4_jpegs_is_refused_by_the_pixel_rule(
+    hubei, inbox, queued, form_pages
+):
+    """595×842 px JPEGs marked 72 dpi, joined, made exact A4 pages whose 72 dpi reads as a
+    program's default: the stack used to go to review; now it is refused with the rule."""
+    from archive.models import Item
+
+    _station(hubei, inbox)
+    folder = inbox / "stack-1" / "job-0003"
+    write_jpeg(form_pages[0], folder / "p-0001.jpg", dpi=300)
+    write_jpeg(form_pages[1].resize((595, 842)), folder / "p-0002.jpg", dpi=72)
+    watcher = hotfolder.Watcher(settle=1.0)
+    watcher.settled(now=0.0)
+    (document,) = watcher.take(watcher.settled(now=2.0))
+    assert document.status == Document.Status.REJECTED and document.sha256 == ""
+    assert not queued and not Item.objects.exists()
+    note = (inbox / "stack-1" / ".rejected" / "job-0003.原因.txt").read_text(encoding="utf-8")
+    assert note.strip() == (
+        "p-0002.jpg：第 2 页分辨率低于 200 dpi：595×842 像素的 A4 页面约 72 dpi"
+        "（标注 72 dpi（软件默认值，非扫描分辨率）），A4 按 200 dpi 至少需 1654×2339 像素"
+    )
+    assert sorted(p.name for p in (inbox / "stack-1" / ".rejected" / "job-0003").iterdir()) == [
+        "p-0001.jpg",
+        "p-0002.jpg",
+    ]
+
+
 @pytest.mark.slow
 def test_a_subfolder_of_jpegs_with_separator_sheets_is_one_document_split_into_items(
     hubei, inbox, queued, tmp_path, django_capture_on_commit_callbacks

@@ -96,7 +96,9 @@ def test_unfiled_item_is_refused(make_household, make_item):
 
 
 def test_jpeg2000_original_and_scans_keep_their_codestreams(filed_with):
-    page = colour_photo_scan()
+    # A4 at 200 dpi: a bare codestream carries no resolution, and an A4 page with fewer pixels
+    # is refused before joining (ingest.quality.pixels_refusal).
+    page = colour_photo_scan((1654, 2339))
     boxed = encoded(page, "JPEG2000", irreversible=True, quality_layers=[30])
     bare = encoded(page, "JPEG2000", no_jp2=True)
     (single,) = export.item_page_images(filed_with(boxed, "image/jp2")).images

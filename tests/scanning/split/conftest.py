@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from archive.models import Household, Item
+from archive.pdf import text_pdf
 from ingest import pipeline
 from ingest.models import Batch, Document
 from tests.ingest.ui.conftest import login, make_review_item  # noqa: F401  (fixtures)
@@ -40,12 +41,18 @@ def ingest(hubei, data: bytes, region: str = REGION, name: str = "stack.pdf") ->
 def uncertain_stack(make_household, hubei, tmp_path):
     """make() → a Stack whose review item carries the proposed split."""
 
-    def make() -> Stack:
+    def make(*, undated_first: bool = False) -> Stack:
+        """``undated_first``: page 1 prints no date (and 张伟 has no case to take one from)."""
         zhang = make_household(REGION, "张伟")
         wang = make_household(REGION, "王芳", birth="19800101")
+        first = (
+            text_pdf("其他证明", [f"户主姓名：{zhang.head_name}"])
+            if undated_first
+            else _page("其他证明", zhang)
+        )
         data = _concat(
             [
-                _page("其他证明", zhang),
+                first,
                 _sheet_pdf(tmp_path, zhang, "SQS"),
                 _page("信息核对授权书", zhang),
                 _page("信息核对授权书（续）", zhang),

@@ -3,7 +3,9 @@ thumbnails and problems, move a boundary, toggle a separator, pick a household, 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,8 @@ from tests.ingest.ui.test_ingest_ui_browser import log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, needs_chromium]
 
-SHOT = "/tmp/scanning-split.png"
+# The 操作手册's picture of the page (docs/manual/scanning.md).
+SHOT = Path(__file__).resolve().parents[3] / "docs" / "manual" / "img" / "scanning-split.png"
 
 
 def test_an_archivist_corrects_and_confirms_the_split(
@@ -24,7 +27,7 @@ def test_an_archivist_corrects_and_confirms_the_split(
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     make_user("420102", username="archivist", real_name="王档案")
-    stack = uncertain_stack()
+    stack = uncertain_stack(undated_first=True)  # page 1 prints no date
     page = browser_page
 
     log_in(page, live_server, "archivist")
@@ -52,6 +55,7 @@ def test_an_archivist_corrects_and_confirms_the_split(
     expect(zhang).to_contain_text(stack.zhang.head_id_number)
     page.select_option("#household-1", value=zhang.get_attribute("value"))
     page.select_option("#subtype-1", label="其他证明")
+    page.fill("#date-1", "2023-05-04")  # its paper's date: the page prints none
 
     # The second page of the 授权书 is an item of its own: move the boundary there, undo, redo.
     card[4].get_by_role("button", name="从此页起为新的一件").click()
@@ -75,7 +79,7 @@ def test_an_archivist_corrects_and_confirms_the_split(
         page.locator("#subtype-1 option", has_text="其他证明").get_attribute("value")
     )
     expect(count).to_have_text("4")
-    page.screenshot(path=SHOT, full_page=True)
+    page.screenshot(path=str(SHOT), full_page=True)
 
     page.get_by_test_id("confirm-split").click()
     expect(page.get_by_text("已拆分归档 4 件")).to_be_visible()
@@ -87,6 +91,7 @@ def test_an_archivist_corrects_and_confirms_the_split(
         (stack.wang, "RHB", 1),
     ]  # fmt: skip
     assert all(i.status == Item.Status.FILED and i.archive_number for i in items)
+    assert items[0].formation_date == dt.date(2023, 5, 4)
     assert page.url.endswith(f"/{items[0].pk}/")
     for item in items:
         expect(page.get_by_text(item.archive_number).first).to_be_visible()

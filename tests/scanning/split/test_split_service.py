@@ -193,3 +193,31 @@ def test_an_item_without_a_proposal_cannot_be_split(make_review_item, make_house
     item = make_review_item(household)
     with pytest.raises(SplitError, match="没有待确认的拆分"):
         confirm_split(item, [PartChoice(1, 1, household, _subtype("RHB"))], make_user("420102"))
+
+
+def test_an_undated_part_needs_the_archivists_date(uncertain_stack, make_user):
+    """No silent guesses (ingest.dating): a part printing no date, whose household has no case
+    to date it, is not filed with the ingest day; the archivist gives its formation date."""
+    import datetime as dt
+
+    stack = uncertain_stack(undated_first=True)
+    user = make_user("420102")
+    before = _snapshot(stack)
+    with pytest.raises(SplitError, match=r"第 1 件（第 1–1 页）没有印制日期.*请填写形成日期"):
+        confirm_split(stack.item, _corrected(stack), user, excluded=[2, 5])
+    assert _snapshot(stack) == before
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    late = [PartChoice(1, 1, stack.zhang, _subtype("QTZ"), tomorrow), *_corrected(stack)[1:]]
+    with pytest.raises(SplitError, match="第 1 件：形成日期不能晚于今天"):
+        confirm_split(stack.item, late, user, excluded=[2, 5])
+    assert _snapshot(stack) == before
+
+    given = [PartChoice(1, 1, stack.zhang, _subtype("QTZ"), dt.date(2023, 5, 4))]
+    items = confirm_split(stack.item, given + _corrected(stack)[1:], user, excluded=[2, 5])
+    first, second, _ = items
+    assert (first.formation_date, first.year) == (dt.date(2023, 5, 4), 2023)
+    assert first.fields["provenance"]["formation_date"] == "review"
+    assert "2023" in first.archive_number
+    # The dated parts keep the date their pages print.
+    assert second.formation_date == dt.date(2024, 3, 6)
+    assert second.fields["provenance"]["formation_date"] == "form"

@@ -165,3 +165,29 @@ def test_a_page_continuing_nothing_begins_an_item(uncertain_stack, make_user, lo
     assert client.post(_url(stack.item), form).status_code == 302
     stack.document.refresh_from_db()
     assert [i.subtype.code for i in stack.document.items()] == ["QTZ", "SQS", "RHB"]
+
+
+def test_the_formation_date_of_an_undated_part_is_given_on_the_page(
+    uncertain_stack, make_user, login
+):
+    import datetime as dt
+
+    stack = uncertain_stack(undated_first=True)
+    client = login(make_user("420102"))
+    page = client.get(_url(stack.item)).content.decode()
+    assert 'name="date-1"' in page and "形成日期" in page
+    response = client.post(_url(stack.item), _form(stack))
+    assert response.status_code == 400
+    assert "没有印制日期" in response.content.decode()
+    response = client.post(_url(stack.item), _form(stack, **{"date-1": "2023年5月4日"}))
+    assert response.status_code == 400
+    assert "应为 年-月-日" in response.content.decode()
+    assert response.context["pages"][0].date == "2023年5月4日"  # kept for correction
+    stack.item.refresh_from_db()
+    assert stack.item.status == Item.Status.REVIEW
+
+    assert client.post(_url(stack.item), _form(stack, **{"date-1": "2023-05-04"})).status_code == 302
+    stack.document.refresh_from_db()
+    first = stack.document.items()[0]
+    assert first.formation_date == dt.date(2023, 5, 4)
+    assert first.fields["provenance"]["formation_date"] == "review"
