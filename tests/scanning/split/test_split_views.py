@@ -186,7 +186,9 @@ def test_the_formation_date_of_an_undated_part_is_given_on_the_page(
     stack.item.refresh_from_db()
     assert stack.item.status == Item.Status.REVIEW
 
-    assert client.post(_url(stack.item), _form(stack, **{"date-1": "2023-05-04"})).status_code == 302
+    assert (
+        client.post(_url(stack.item), _form(stack, **{"date-1": "2023-05-04"})).status_code == 302
+    )
     stack.document.refresh_from_db()
     first = stack.document.items()[0]
     assert first.formation_date == dt.date(2023, 5, 4)
