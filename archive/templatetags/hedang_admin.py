@@ -127,6 +127,13 @@ def _label(key: str) -> str:
     return FIELD_LABELS.get(key, key)
 
 
+@register.filter
+def form_path_label(path) -> str:
+    """``members.relation`` (a form field's path, as ``form["missing"]`` lists them) → its
+    labels joined with ·: 家庭成员·与户主关系."""
+    return "·".join(_label(part) for part in str(path).split("."))
+
+
 def _render(value, user, key: str) -> SafeString:
     if isinstance(value, dict):
         rows = format_html_join(

@@ -201,3 +201,45 @@ def test_item_page_shows_extracted_form_fields_beside_the_page_image(
     assert reverse("archive_item:page_image", args=(image.pk,)) in page
     response = inspector.get(reverse("archive_item:page_image", args=(image.pk,)))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_item_page_says_what_the_layout_did_not_print_and_keeps_prose_amounts(
+    login, make_user, make_household, make_item
+):
+    """#20's form notes on the item page: columns a layout does not print (never filled from a
+    neighbour), amounts in a merged cell or a sentence, and a form that did not match."""
+    household = make_household("420102", "张伟")
+    item = make_item(household, "RHB")
+    item.fields["form"] = {
+        "template": "home_visit",
+        "fields": {"members": [{"name": "张伟"}], "income": {"wage": "张伟务工月收入约5,000元"}},
+        "missing": ["members.relation", "members.id_number"],
+        "amounts": [
+            {
+                "field": "income.wage",
+                "covers": ["wage", "business"],
+                "text": "张伟务工月收入约5,000元；李娜摆摊约1,200元",
+                "amounts": [
+                    {"person": "张伟", "amount": "5000.00"},
+                    {"person": "李娜", "amount": "1200.00"},
+                ],
+            }
+        ],
+    }
+    item.save()
+    archivist = login(make_user("420102"))
+    page = text(archivist.get(reverse("archive_item:detail", args=(item.pk,))))
+    missing = re.search(r'data-testid="form-missing">([^<]*)<', page).group(1)
+    assert "家庭成员·与户主关系" in missing and "未从相邻栏目推测" in missing
+    amounts = re.search(r'data-testid="form-amounts">(.*?)</div>', page, re.S).group(1)
+    assert "一格跨" in amounts and "李娜 1200.00 元" in amounts
+
+    other = make_item(household, "RHB")
+    other.fields["form"] = {
+        "template": "home_visit",
+        "fields": {},
+        "mismatch": ["标题为入户核查表，表格却是核对报告的"],
+    }
+    other.save()
+    page = text(archivist.get(reverse("archive_item:detail", args=(other.pk,))))
+    assert "表单与模板不符，未按模板提取字段：标题为入户核查表，表格却是核对报告的" in page
