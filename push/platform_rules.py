@@ -114,6 +114,13 @@ def in_jurisdiction(user, agency: Agency) -> bool:
     return visible is None or agency.pk in visible
 
 
+def _with_ancestors(agency_ids: set[int]) -> dict[int, Agency]:
+    """The agencies, each loaded with its ancestors (no query for none)."""
+    if not agency_ids:
+        return {}
+    return {a.pk: a for a in Agency.objects.select_related(ANCESTORS).filter(pk__in=agency_ids)}
+
+
 def _agency_in_jurisdiction(user, region_code: str, field: str) -> Agency:
     agency = Agency.objects.select_related(ANCESTORS).filter(region_code=region_code).first()
     if agency is None or agency.statistical_only:
@@ -136,11 +143,10 @@ def _household_in_jurisdiction(
     own), and the match is logged as ``denied`` for the security officers."""
     # One query for every county's household of this head, sorted out here by jurisdiction.
     candidates = list(
-        Household.objects.filter(head_id_number=head_id)
-        .select_related(f"agency__{ANCESTORS}")
-        .order_by("-updated_at", "pk")
+        Household.objects.filter(head_id_number=head_id).order_by("-updated_at", "pk")
     )
-    seen = {h.pk: in_jurisdiction(user, h.agency) for h in candidates}
+    agencies = _with_ancestors({h.agency_id for h in candidates})  # none for a new head
+    seen = {h.pk: in_jurisdiction(user, agencies[h.agency_id]) for h in candidates}
     mine = [h for h in candidates if seen[h.pk]]
     if agency is not None:
         mine = [h for h in mine if h.agency_id == agency.pk]
@@ -210,9 +216,9 @@ def report_push(user, meta: dict) -> Push:
     clash = (
         Item.objects.filter(category="report", document_number=rn.value)
         .exclude(platform_receipts__isnull=False)
-        .select_related(f"agency__{ANCESTORS}")
+        .values_list("agency_id", flat=True)
     )
-    if any(in_jurisdiction(user, item.agency) for item in clash):
+    if any(in_jurisdiction(user, a) for a in _with_ancestors(set(clash)).values()):
         raise Rejected(
             409,
             "report_exists",
