@@ -4,24 +4,33 @@ did goes into ``summary``, the detail of the filing's one operation-log entry.""
 
 from __future__ import annotations
 
-from archive.models import Case, Household, Member
+from archive.models import Case, Household, Item, Member
+from archive.validators import validate_no_bidi
 from push.platform_rules import Push, Rejected
+from search import service as search_service
 
 HEAD_RELATION = "本人"
 
 
 def upsert_household(spec: Push, summary: dict) -> Household:
-    household, created = Household.objects.get_or_create(
-        agency=spec.agency,
-        head_id_number=spec.head_id_number,
-        defaults={
-            "head_name": spec.head_name,
-            "address": spec.address,
-            "phone": spec.phone,
-        },
+    # Locked when it exists; created otherwise. Two pushes creating the same household at
+    # once: the second insert fails on the unique (agency, head) and the whole filing
+    # transaction is retried (push/platform.py), when it finds and locks the first one's row.
+    household = (
+        Household.objects.select_for_update()
+        .filter(agency=spec.agency, head_id_number=spec.head_id_number)
+        .first()
     )
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if not created:
+    created = household is None
+    if created:
+        household = Household.objects.create(
+            agency=spec.agency,
+            head_id_number=spec.head_id_number,
+            head_name=spec.head_name,
+            address=spec.address,
+            phone=spec.phone,
+        )
+    else:
         changed = [
             attr
             for attr in ("head_name", "address", "phone")
@@ -34,33 +43,35 @@ def upsert_household(spec: Push, summary: dict) -> Household:
         summary["household_changed"] = changed
     summary["household"] = {"id": household.pk, "head": household.head_id_number}
     summary["household_created"] = created
-    _members(household, spec, summary)
+    _members(household, spec, summary, created)
     return household
 
 
-def _members(household: Household, spec: Push, summary: dict) -> None:
-    current = list(household.members.all())
+def _members(household: Household, spec: Push, summary: dict, created: bool) -> None:
+    current = [] if created else list(household.members.all())
     by_id = {m.id_number: m for m in current if m.id_number}
     by_name = {(m.name, m.relation): m for m in current if not m.id_number}
     wanted = [(spec.head_name, spec.head_id_number, HEAD_RELATION, True)]
     wanted += [(m.name, m.id_number, m.relation, m.co_resident) for m in spec.members]
+    added: list[Member] = []
     for name, id_number, relation, co_resident in wanted:
         if id_number == spec.head_id_number and (name, relation) != (spec.head_name, HEAD_RELATION):
             continue  # the head listed again among the members
         member = by_id.get(id_number) if id_number else by_name.get((name, relation))
         if member is None:
-            member = Member.objects.create(
+            validate_no_bidi(name)  # what Member's pre_save check does; bulk_create skips it
+            member = Member(
                 household=household,
                 name=name,
                 id_number=id_number,
                 relation=relation,
                 co_resident=co_resident,
             )
+            added.append(member)
             if id_number:
                 by_id[id_number] = member
             else:
                 by_name[(name, relation)] = member
-            summary.setdefault("members_added", []).append(member.pk)
             continue
         new = {"name": name, "relation": relation or member.relation, "co_resident": co_resident}
         changed = [k for k, v in new.items() if getattr(member, k) != v]
@@ -69,16 +80,26 @@ def _members(household: Household, spec: Push, summary: dict) -> None:
                 setattr(member, k, new[k])
             member.save(update_fields=changed)
             summary.setdefault("members_changed", []).append(member.pk)
+    if added:
+        # One insert for the new members. bulk_create sends no post_save: the operation log
+        # has the filing's one entry anyway (its per-row entries are suppressed), and the
+        # search index of the household's filed items is brought up to date here (the new
+        # item is indexed when it is filed).
+        Member.objects.bulk_create(added)
+        summary["members_added"] = [m.pk for m in added]
+        if not created:
+            filed = Item.objects.filter(household=household, archive_number__isnull=False)
+            search_service.update_items(filed.values_list("pk", flat=True))
 
 
 def upsert_case(spec: Push, household: Household, summary: dict) -> Case | None:
-    case = _find_or_create_case(spec, household)
+    case = _find_or_create_case(spec, household, summary)
     if case is not None:
         summary["case"] = case.pk
     return case
 
 
-def _find_or_create_case(spec: Push, household: Household) -> Case | None:
+def _find_or_create_case(spec: Push, household: Household, summary: dict) -> Case | None:
     case_spec = spec.case
     if case_spec is None:
         return None
@@ -87,7 +108,8 @@ def _find_or_create_case(spec: Push, household: Household) -> Case | None:
     case = None
     if case_spec.report_number:
         case = Case.objects.filter(report_number=case_spec.report_number).first()
-    if case is None and case_spec.authorization_number:
+    # A household created by this push has no case yet: nothing to find by its authorization.
+    if case is None and case_spec.authorization_number and not summary.get("household_created"):
         case = (
             Case.objects.filter(
                 household=household, authorization_number=case_spec.authorization_number

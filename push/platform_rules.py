@@ -86,12 +86,46 @@ def _members(household: dict) -> tuple[MemberData, ...]:
     return tuple(out)
 
 
+# An agency is loaded with its ancestors (the tree is province, city, county): whether it lies
+# in a caller's jurisdiction is then a walk up from it, with no query per level of the tree
+# below the caller's agency (``User.visible_agency_ids`` asks one per level).
+ANCESTORS = "parent__parent__parent"
+
+
+def in_jurisdiction(user, agency: Agency) -> bool:
+    """Whether ``agency`` (loaded with ``select_related`` of ANCESTORS) is the caller's agency
+    or below it: the same answer as ``agency.pk in user.visible_agency_ids``."""
+    if user.is_superuser:
+        return True
+    if user.agency_id is None:
+        return False
+    node = agency
+    for _level in range(3):
+        if node.pk == user.agency_id:
+            return True
+        if node.parent_id is None:
+            return False
+        node = node.parent
+    if node.pk == user.agency_id:
+        return True
+    if node.parent_id is None:
+        return False
+    visible = user.visible_agency_ids  # a deeper tree than loaded: ask the long way
+    return visible is None or agency.pk in visible
+
+
+def _with_ancestors(agency_ids: set[int]) -> dict[int, Agency]:
+    """The agencies, each loaded with its ancestors (no query for none)."""
+    if not agency_ids:
+        return {}
+    return {a.pk: a for a in Agency.objects.select_related(ANCESTORS).filter(pk__in=agency_ids)}
+
+
 def _agency_in_jurisdiction(user, region_code: str, field: str) -> Agency:
-    agency = Agency.objects.filter(region_code=region_code).first()
+    agency = Agency.objects.select_related(ANCESTORS).filter(region_code=region_code).first()
     if agency is None or agency.statistical_only:
         raise Rejected(422, "unknown_region", f"地区代码 {region_code} 不是已登记的核对机构", field)
-    visible = user.visible_agency_ids
-    if visible is not None and agency.pk not in visible:
+    if not in_jurisdiction(user, agency):
         raise Rejected(
             403,
             "out_of_jurisdiction",
@@ -109,17 +143,16 @@ def _household_in_jurisdiction(
     own), and the match is logged as ``denied`` for the security officers."""
     # One query for every county's household of this head, sorted out here by jurisdiction.
     candidates = list(
-        Household.objects.filter(head_id_number=head_id)
-        .select_related("agency")
-        .order_by("-updated_at", "pk")
+        Household.objects.filter(head_id_number=head_id).order_by("-updated_at", "pk")
     )
-    visible = user.visible_agency_ids
-    mine = [h for h in candidates if visible is None or h.agency_id in visible]
+    agencies = _with_ancestors({h.agency_id for h in candidates})  # none for a new head
+    seen = {h.pk: in_jurisdiction(user, agencies[h.agency_id]) for h in candidates}
+    mine = [h for h in candidates if seen[h.pk]]
     if agency is not None:
         mine = [h for h in mine if h.agency_id == agency.pk]
     existing = mine[0] if mine else None
     if existing is None:
-        foreign = [h for h in candidates if visible is not None and h.agency_id not in visible]
+        foreign = [h for h in candidates if not seen[h.pk]]
         if foreign:
             hidden = foreign[0]
             from archive import audit
@@ -169,7 +202,8 @@ def report_push(user, meta: dict) -> Push:
     auth = meta.get("authorization_number", "")
     if auth:
         an = parse_authorization_number(auth)
-        _agency_in_jurisdiction(user, an.region_code, "authorization_number")
+        if an.region_code != rn.region_code:  # the same region was checked just above
+            _agency_in_jurisdiction(user, an.region_code, "authorization_number")
         if an.year > issued.year:
             raise Rejected(
                 422,
@@ -180,11 +214,11 @@ def report_push(user, meta: dict) -> Push:
     head = meta["household"]["head"]
     existing = _household_in_jurisdiction(user, head["id_number"], agency)
     clash = (
-        Item.objects.visible_to(user)
-        .filter(category="report", document_number=rn.value)
+        Item.objects.filter(category="report", document_number=rn.value)
         .exclude(platform_receipts__isnull=False)
+        .values_list("agency_id", flat=True)
     )
-    if clash.exists():
+    if any(in_jurisdiction(user, a) for a in _with_ancestors(set(clash)).values()):
         raise Rejected(
             409,
             "report_exists",

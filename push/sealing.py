@@ -23,7 +23,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from archive import audit, certificates, signing
@@ -89,31 +89,95 @@ def claim(item_id: int, worker: str) -> SealJob | None:
     return job
 
 
+def batch_size() -> int:
+    return max(1, getattr(settings, "HEDANG_PUSH_SEAL_BATCH", 8))
+
+
 def seal_item(item_id: int, worker: str) -> str:
     """Seal the item's access copy: ``"sealed"``, ``"skipped"`` (done, or another worker's),
-    ``"retry"`` (failed, the sweeper retries after the lease) or ``"failed"`` (given up)."""
-    job = claim(item_id, worker)
-    if job is None:
+    ``"retry"`` (failed, the sweeper retries after the lease) or ``"failed"`` (given up).
+
+    With its own job the worker also takes up to ``HEDANG_PUSH_SEAL_BATCH`` - 1 other jobs
+    that nobody has taken yet (a backlog): one claim, one query for the originals and one
+    transaction to attach the copies for all of them. Their own messages then find them
+    sealed with one read and skip."""
+    if not SealJob.objects.filter(item_id=item_id, status=Status.PENDING).exists():
+        return "skipped"  # sealed already (by a batch): no transaction, no lock
+    jobs = _claim_batch(item_id, worker)
+    if not jobs:
         return "skipped"
-    item = Item.objects.select_related("agency").get(pk=item_id)
-    try:
-        original = item.files.filter(role=File.Role.ORIGINAL).order_by("pk").first()
-        if original is None:
-            raise SealRefused("件没有原件，无法加盖归档签章")
-        sealed = seal_copy(read_blob(original.sha256), item.agency.name, item.filed_at)
-        blob = store_bytes(sealed)
-    except Exception as exc:  # noqa: BLE001 — recorded on the job, retried or given up
-        return _failed(job, exc)
-    return _attach(job, item, blob, worker)
+    return _seal_jobs(jobs, worker)[item_id]
 
 
-def _attach(job: SealJob, item: Item, blob, worker: str) -> str:
+def _claim_batch(item_id: int, worker: str) -> list[SealJob]:
+    """The item's job (as :func:`claim`) and, if it was taken, pending jobs nobody holds."""
+    now = timezone.now()
     with transaction.atomic():
-        job = SealJob.objects.select_for_update().get(pk=job.pk)
-        if job.status == Status.SEALED:
-            return "skipped"  # another worker finished first; its copy stands
-        with audit.model_entries_suppressed():
-            copy = File.objects.create(
+        job = SealJob.objects.select_for_update().filter(item_id=item_id).first()
+        if job is None or job.status != Status.PENDING:
+            return []
+        if job.lease_until and job.lease_until > now and job.worker != worker:
+            return []
+        jobs = [job]
+        if batch_size() > 1:
+            # Never taken (no lease): not another worker's. SKIP LOCKED on PostgreSQL, so two
+            # workers taking batches at once do not wait for each other's rows.
+            jobs += list(
+                SealJob.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.PENDING, lease_until__isnull=True)
+                .exclude(pk=job.pk)
+                .order_by("pk")[: batch_size() - 1]
+            )
+        until = now + lease()
+        SealJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
+            worker=worker, lease_until=until, attempts=F("attempts") + 1, updated_at=now
+        )
+    for each in jobs:
+        each.worker, each.lease_until, each.attempts = worker, until, each.attempts + 1
+    return jobs
+
+
+def _seal_jobs(jobs: list[SealJob], worker: str) -> dict[int, str]:
+    """Seal every claimed job's original; failures are recorded per job."""
+    originals: dict[int, File] = {}
+    for original in (
+        File.objects.filter(item_id__in=[j.item_id for j in jobs], role=File.Role.ORIGINAL)
+        .select_related("item__agency")
+        .order_by("-pk")
+    ):
+        originals[original.item_id] = original  # the first (lowest pk) wins
+    results: dict[int, str] = {}
+    done: list[tuple[SealJob, Item, object]] = []
+    for job in jobs:
+        original = originals.get(job.item_id)
+        try:
+            if original is None:
+                raise SealRefused("件没有原件，无法加盖归档签章")
+            item = original.item
+            sealed = seal_copy(read_blob(original.sha256), item.agency.name, item.filed_at)
+            done.append((job, item, store_bytes(sealed)))
+        except Exception as exc:  # noqa: BLE001 — recorded on the job, retried or given up
+            results[job.item_id] = _failed(job, exc)
+    if done:
+        results.update(_attach(done, worker))
+    return results
+
+
+def _attach(done: list[tuple[SealJob, Item, object]], worker: str) -> dict[int, str]:
+    results: dict[int, str] = {}
+    with transaction.atomic():
+        locked = SealJob.objects.select_for_update().filter(pk__in=[job.pk for job, _, _ in done])
+        sealed_before = {j.pk for j in locked if j.status == Status.SEALED}
+        fresh = []
+        for job, item, blob in done:
+            if job.pk in sealed_before:
+                results[item.pk] = "skipped"  # another worker finished first; its copy stands
+                continue
+            fresh.append((job, item, blob))
+        # bulk_create: no per-row signal entries (they were suppressed before too); the
+        # operation log gets one entry per sealed copy below, in the same transaction.
+        copies = File.objects.bulk_create(
+            File(
                 item=item,
                 role=File.Role.SIGNED,
                 sha256=blob.sha256,
@@ -121,17 +185,21 @@ def _attach(job: SealJob, item: Item, blob, worker: str) -> str:
                 media_type=PDF,
                 original_name="sealed.pdf",
             )
+            for _job, item, blob in fresh
+        )
         now = timezone.now()
-        SealJob.objects.filter(pk=job.pk).update(
+        SealJob.objects.filter(pk__in=[job.pk for job, _, _ in fresh]).update(
             status=Status.SEALED, sealed_at=now, lease_until=None, error="", updated_at=now
         )
-        audit.record(
-            audit.Action.CREATE,
-            copy,
-            object_repr=f"{item.archive_number} 归档签章副本",
-            detail={"source": "platform_seal", "sha256": blob.sha256, "worker": worker},
-        )
-    return "sealed"
+        for (_job, item, blob), copy in zip(fresh, copies, strict=True):
+            audit.record(
+                audit.Action.CREATE,
+                copy,
+                object_repr=f"{item.archive_number} 归档签章副本",
+                detail={"source": "platform_seal", "sha256": blob.sha256, "worker": worker},
+            )
+            results[item.pk] = "sealed"
+    return results
 
 
 def _failed(job: SealJob, exc: Exception) -> str:
