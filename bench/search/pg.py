@@ -50,27 +50,27 @@ from search.text import highlight_pattern, parse_query  # noqa: E402
 
 NOTES = [
     "",
-    "How ours stays bounded (search/backends/postgres.py): (1) when the planner's statistics "
-    "of `tsv` (ANALYZE's most common elements) expect at least 1.25 × HEDANG_SEARCH_RANK_LIMIT "
-    "matches (25,000), the query is common without counting; otherwise one bitmap pass reads "
-    "the matches' ids up to the limit + 1 (20,001): their number is the total; (2) above the limit, exact names come from a GIN "
-    "index on `fullnames` (a handful of rows) and the rest by walking the primary key "
-    "backwards and testing each row until the page is full (about 20 × items / matches "
-    "rows), the bitmap scan switched off for that one statement because it would first "
-    "collect every match; (3) at or below the limit nothing scores every match: exact names "
-    "first (GIN on `fullnames`; when they fill the page, as for most names, nothing else is "
-    "read), then the matches whose head (numbers, names, title: the small inline `tsv_head`) "
-    "holds a phrase, found and ranked through a GIN index on `tsv_head`, then the newest "
-    "other matches, chosen from the ids of the counting pass. `tsv` is compressed with lz4 (phrase rechecks "
-    "decompress it) and the GIN pending lists are capped at 256 kB.",
+    "How ours stays bounded (search/backends/postgres.py): the tsvector lives in a narrow "
+    "match table (`hedang_search_match`: item id, the filter columns, `tsv` out of line; "
+    "~100 bytes a row, the whole heap ~90 MiB at a million items) with the GIN index, and "
+    "the documents (what a hit shows, `fullnames`, the small `tsv_head`) in the document "
+    "table. (1) When the planner's statistics of `tsv` expect at least 1.25 × "
+    "HEDANG_SEARCH_RANK_LIMIT matches (25,000), the query is common without counting; "
+    "otherwise one bitmap pass over the match table reads the matches' ids up to the limit "
+    "+ 1 (20,001): their number is the total. Every match costs one heap row (GIN has no "
+    "index-only scans, and PostgreSQL 15.20's bitmap scans no longer skip all-visible pages): "
+    "in the match table those rows sit ~80 to a page that stays in shared buffers, in the "
+    "document table they were ~2 kB rows over 2 GB. (2) Above the limit, exact names come "
+    "from a GIN index on `fullnames` and the rest by walking the match table's primary key "
+    "backwards until the page is full, the bitmap scan switched off for that statement. "
+    "(3) At or below the limit: exact names first, then the matches whose head (numbers, "
+    "names, title: `tsv_head`) holds a phrase, ranked through a GIN index on `tsv_head`, "
+    "then the newest other matches, chosen from the ids of the counting pass.",
     "",
-    "The floor (`ORDER BY ts_rank(tsv, q)`) reads every matching row's tsvector, so for "
-    'common phrases ours is far below it; "match" is the least a GIN query costs. '
-    "pg_trgm (measured at 200,000 items earlier, 3.8–5.0 s for 2-character queries) cannot use "
-    "its index for a 2-character pattern and was not rebuilt here. RUM (Debian's "
-    "postgresql-15-rum: positions and an ordering column inside the index) was not built: "
-    "the GIN index alone takes about 25 minutes to build at this size on this shared machine, "
-    "and RUM indexes are larger and slower to build and write; it is not used.",
+    "The floor (`ORDER BY ts_rank(tsv, q)` on the match table) reads every match's "
+    'tsvector, so for common phrases ours is far below it; "match" is the least a GIN '
+    "query costs. pg_trgm (3.8–5.0 s for 2-character queries at 200,000 items earlier) "
+    "cannot use its index for a 2-character pattern and was not rebuilt here.",
 ]
 
 
@@ -263,10 +263,10 @@ def main() -> None:
         + (" --finish" if args.finish else "")
         + f"`: {loaded:,} items, PostgreSQL "
         f"{conn.execute('SHOW server_version').fetchone()[0]}, the same synthetic data. "
-        '"ours" = PostgresBackend.search (the matches\' ids up to the rank limit; below it '
-        "exact names, head matches ranked by `tsv_head`, then the newest; above it exact names "
-        "through the `fullnames` GIN index then newest first by the primary key; documents, "
-        'snippets); "floor" = the bare engine, '
+        '"ours" = PostgresBackend.search (the matches\' ids up to the rank limit from the '
+        "narrow match table; below it exact names, head matches ranked by `tsv_head`, then the "
+        "newest; above it exact names through the `fullnames` GIN index then newest first by "
+        'the primary key; documents, snippets); "floor" = the bare engine on the same table, '
         '`WHERE tsv @@ q ORDER BY ts_rank LIMIT 20`; "match" = `WHERE tsv @@ q LIMIT 20` '
         "(no order, no total: the least any GIN query costs)"
         + (
@@ -281,7 +281,8 @@ def main() -> None:
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the start of the measurement): "
         "absolute times are noisy, compare columns of the same run",
         f"- GIN indexes {timings.get('gin_s', 0):.0f} s; tsvector GIN {sizes[0] / mb:,.0f} MiB, "
-        f"table with indexes {sizes[2] / mb:,.0f} MiB"
+        f"match table heap {sizes[3] / mb:,.0f} MiB, "
+        f"both tables with indexes and TOAST {sizes[2] / mb:,.0f} MiB"
         + (f", load {timings['insert_s'] / 60:.1f} min" if "insert_s" in timings else ""),
         "",
         "| query | ours p50 | ours p95 | floor p50 | floor p95 | ours/floor p95 | match p50 "

@@ -208,8 +208,12 @@ class PostgresBackend(SearchBackend):
                     for name, value in zip(FACETS, row[:-1], strict=True):
                         key = "" if value is None else str(value)
                         facet_counts[name][key] = facet_counts[name].get(key, 0) + row[-1]
-            docs = self._load(cur, [r[0] for r in ranked])
-        hits = [RawHit(docs[i], float(r), bool(e)) for i, r, e in ranked if i in docs]
+            # Rows are (item id, score, exact name, document or None: still to load).
+            docs = {r[0]: r[3] for r in ranked if r[3] is not None}
+            missing = [r[0] for r in ranked if r[3] is None]
+            if missing:
+                docs.update(self._load(cur, missing))
+        hits = [RawHit(docs[i], float(r), bool(e)) for i, r, e, _ in ranked if i in docs]
         return RawResult(total, hits, facet_counts, total_exact=not common)
 
     @staticmethod
@@ -264,29 +268,38 @@ class PostgresBackend(SearchBackend):
             where = " AND ".join(["m.tsv @@ q.q", *conditions])
         base += params
         rank = "ts_rank(d.tsv_head, q.q)"
+        # The documents come with the ranked rows: no second round trip to load them.
+        docs = ", ".join(f"d.{f}" for f in FIELDS)
+
+        def fetch() -> list[tuple]:
+            return [
+                (*r[:3], IndexDocument(**dict(zip(FIELDS, r[3:], strict=True))))
+                for r in cur.fetchall()
+            ]
+
         if names:
             cur.execute(
-                f"SELECT item_id, {rank} AS r, true FROM {source} "
+                f"SELECT item_id, {rank} AS r, true, {docs} FROM {source} "
                 f"WHERE {where} AND d.fullnames && %s::text[] "
                 f"ORDER BY r DESC, item_id DESC LIMIT %s",
                 [*base, names, wanted],
             )
-            exact = cur.fetchall()
+            exact = fetch()
             if len(exact) >= wanted:
                 return exact[offset:wanted]
         cur.execute(
-            f"SELECT item_id, {rank} AS r, d.fullnames && %s::text[] AS e "
+            f"SELECT item_id, {rank} AS r, d.fullnames && %s::text[] AS e, {docs} "
             f"FROM {source}, CAST(%s AS tsquery) AS h(q) "
             f"WHERE {where} AND d.tsv_head @@ h.q ORDER BY e DESC, r DESC, item_id DESC "
             f"LIMIT %s",
             [names, base[0], tsquery_literal(query, "|"), *base[1:], wanted],
         )
-        head = cur.fetchall()
+        head = fetch()
         if len(head) < wanted:  # then ``head`` holds every head match
             seen = {row[0] for row in head}
             body = sorted((i for i in ids if i not in seen), reverse=True)[: wanted - len(head)]
-            head += [(i, -1.0, False) for i in body]
-        return [(i, max(r, 0.0), e) for i, r, e in head[offset:wanted]]
+            head += [(i, -1.0, False, None) for i in body]
+        return [(i, max(r, 0.0), e, doc) for i, r, e, doc in head[offset:wanted]]
 
     @staticmethod
     def _newest(cur, match, joined, where, base, names, limit, offset) -> list[tuple]:
@@ -317,8 +330,8 @@ class PostgresBackend(SearchBackend):
         finally:
             cur.execute("RESET enable_bitmapscan")
         seen = set(exact)
-        rows = [(i, 0.0, True) for i in exact]
-        rows += [(r[0], 0.0, False) for r in newest if r[0] not in seen]
+        rows = [(i, 0.0, True, None) for i in exact]
+        rows += [(r[0], 0.0, False, None) for r in newest if r[0] not in seen]
         return rows[offset:wanted]
 
     def fingerprints(self) -> Iterator[tuple[int, str]]:
