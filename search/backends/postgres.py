@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 
 from search.backends import (
     FACET_LIMIT,
@@ -151,13 +152,22 @@ class PostgresBackend(SearchBackend):
             [(*(getattr(d, c) for c in MATCH_COLUMNS), tsvector_literal(d)) for d in documents],
         )
 
+    def _atomic(self):
+        """Both tables change together: a document row whose match row was not written
+        would keep its fingerprint, and no later upsert would repair it."""
+        if self.connection is not None:  # the benchmark's own connection (autocommit)
+            return nullcontext()
+        from django.db import transaction
+
+        return transaction.atomic()
+
     def upsert(self, documents: list[IndexDocument]) -> None:
-        with self._cursor() as cur:
+        with self._atomic(), self._cursor() as cur:
             self._write(cur, documents, only_changed=True)
 
     def delete(self, item_ids: Iterable[int]) -> None:
         ids = list(item_ids)
-        with self._cursor() as cur:
+        with self._atomic(), self._cursor() as cur:
             cur.execute(f"DELETE FROM {MATCH} WHERE item_id = ANY(%s)", [ids])
             cur.execute(f"DELETE FROM {DOC} WHERE item_id = ANY(%s)", [ids])
 
