@@ -29,11 +29,16 @@ sys.path.insert(0, str(ROOT))
 from bench.search import synth  # noqa: E402
 from bench.search.run import BATCH, PG_HEADING, pct, write_docs  # noqa: E402
 from search.backends import Filters  # noqa: E402
-from search.backends.postgres import (  # noqa: E402
+from search.backends.pg_schema import (  # noqa: E402
     COLUMNS_SQL,
     DOC,
-    HEAD_WEIGHTS,
     INDEX_SQL,
+    MATCH,
+    MATCH_COLUMNS,
+    move_tsv_to_match,
+)
+from search.backends.postgres import (  # noqa: E402
+    HEAD_WEIGHTS,
     PostgresBackend,
     tsquery_literal,
     tsvector_literal,
@@ -45,42 +50,43 @@ from search.text import highlight_pattern, parse_query  # noqa: E402
 
 NOTES = [
     "",
-    "How ours stays bounded (search/backends/postgres.py): (1) when the planner's statistics "
-    "of `tsv` (ANALYZE's most common elements) expect at least 1.25 × HEDANG_SEARCH_RANK_LIMIT "
-    "matches (25,000), the query is common without counting; otherwise one bitmap pass reads "
-    "the matches' ids up to the limit + 1 (20,001): their number is the total; (2) above the limit, exact names come from a GIN "
-    "index on `fullnames` (a handful of rows) and the rest by walking the primary key "
-    "backwards and testing each row until the page is full (about 20 × items / matches "
-    "rows), the bitmap scan switched off for that one statement because it would first "
-    "collect every match; (3) at or below the limit nothing scores every match: exact names "
-    "first (GIN on `fullnames`; when they fill the page, as for most names, nothing else is "
-    "read), then the matches whose head (numbers, names, title: the small inline `tsv_head`) "
-    "holds a phrase, found and ranked through a GIN index on `tsv_head`, then the newest "
-    "other matches, chosen from the ids of the counting pass. `tsv` is compressed with lz4 (phrase rechecks "
-    "decompress it) and the GIN pending lists are capped at 256 kB.",
+    "How ours stays bounded (search/backends/postgres.py): the tsvector lives in a narrow "
+    "match table (`hedang_search_match`: item id, the filter columns, `tsv` out of line; "
+    "~100 bytes a row, the whole heap ~90 MiB at a million items) with the GIN index, and "
+    "the documents (what a hit shows, `fullnames`, the small `tsv_head`) in the document "
+    "table. (1) When the planner's statistics of `tsv` expect at least 1.25 × "
+    "HEDANG_SEARCH_RANK_LIMIT matches (25,000), the query is common without counting; "
+    "otherwise one bitmap pass over the match table reads the matches' ids up to the limit "
+    "+ 1 (20,001): their number is the total. Every match costs one heap row (GIN has no "
+    "index-only scans, and PostgreSQL 15.20's bitmap scans no longer skip all-visible pages): "
+    "in the match table those rows sit ~80 to a page that stays in shared buffers, in the "
+    "document table they were ~2 kB rows over 2 GB. (2) Above the limit, exact names come "
+    "from a GIN index on `fullnames` and the rest by walking the match table's primary key "
+    "backwards until the page is full, the bitmap scan switched off for that statement. "
+    "(3) At or below the limit: exact names first, then the matches whose head (numbers, "
+    "names, title: `tsv_head`) holds a phrase, ranked through a GIN index on `tsv_head`, "
+    "then the newest other matches, chosen from the ids of the counting pass.",
     "",
-    "The floor (`ORDER BY ts_rank(tsv, q)`) reads every matching row's tsvector, so for "
-    'common phrases ours is far below it; "match" is the least a GIN query costs. '
-    "pg_trgm (measured at 200,000 items earlier, 3.8–5.0 s for 2-character queries) cannot use "
-    "its index for a 2-character pattern and was not rebuilt here. RUM (Debian's "
-    "postgresql-15-rum: positions and an ordering column inside the index) was not built: "
-    "the GIN index alone takes about 25 minutes to build at this size on this shared machine, "
-    "and RUM indexes are larger and slower to build and write; it is not used.",
+    "The floor (`ORDER BY ts_rank(tsv, q)` on the match table) reads every match's "
+    'tsvector, so for common phrases ours is far below it; "match" is the least a GIN '
+    "query costs. pg_trgm (3.8–5.0 s for 2-character queries at 200,000 items earlier) "
+    "cannot use its index for a 2-character pattern and was not rebuilt here.",
 ]
 
 
 def _work(args):
     doc_rows, _, samples = synth.generate(*args)
-    rows = []
+    rows, matches = [], []
     for row in doc_rows:
         doc = IndexDocument(**dict(zip(FIELDS, row[:-1], strict=True)))
-        rows.append(
-            (*row, tsvector_literal(doc), doc.name_keys(), tsvector_literal(doc, HEAD_WEIGHTS))
-        )
-    return rows, samples
+        rows.append((*row, doc.name_keys(), tsvector_literal(doc, HEAD_WEIGHTS)))
+        matches.append((*(getattr(doc, c) for c in MATCH_COLUMNS), tsvector_literal(doc)))
+    return rows, matches, samples
 
 
-def build(dsn: str, items: int, seed: int, trgm: bool = True) -> tuple[dict, dict]:
+def build(
+    dsn: str, items: int, seed: int, trgm: bool = True, index: bool = True
+) -> tuple[dict, dict]:
     admin, name = dsn.rsplit("/", 1)
     with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
@@ -92,17 +98,24 @@ def build(dsn: str, items: int, seed: int, trgm: bool = True) -> tuple[dict, dic
         conn.execute(sql)
     households = items // synth.ITEMS_PER_HOUSEHOLD
     batches = [(h, min(BATCH, households - h), seed) for h in range(0, households, BATCH)]
-    cols = ", ".join((*FIELDS, "fingerprint", "tsv", "fullnames", "tsv_head"))
-    marks = ", ".join(["%s"] * (len(FIELDS) + 4))
+    cols = ", ".join((*FIELDS, "fingerprint", "fullnames", "tsv_head"))
+    marks = ", ".join(["%s"] * (len(FIELDS) + 3))
+    match_cols = ", ".join((*MATCH_COLUMNS, "tsv"))
+    match_marks = ", ".join(["%s"] * (len(MATCH_COLUMNS) + 1))
     samples: dict[str, list] = {}
     timings = {}
     t = time.monotonic()
     with Pool(2) as pool, conn.cursor() as cur:
-        for rows, batch_samples in pool.imap(_work, batches):
+        for rows, matches, batch_samples in pool.imap(_work, batches):
             cur.executemany(f"INSERT INTO {DOC} ({cols}) VALUES ({marks})", rows)
+            cur.executemany(f"INSERT INTO {MATCH} ({match_cols}) VALUES ({match_marks})", matches)
             for key, values in batch_samples.items():
                 samples.setdefault(key, []).extend(values)
     timings["insert_s"] = time.monotonic() - t
+    if not index:  # --load-only: ``--finish`` copies the rows and builds the indexes once
+        conn.execute(f"VACUUM ANALYZE {DOC}")
+        conn.execute(f"VACUUM ANALYZE {MATCH}")
+        return samples, timings
     t = time.monotonic()
     conn.execute("SET maintenance_work_mem = '1GB'")  # one pass per index, not many merges
     for sql in INDEX_SQL:  # the GIN indexes on tsv and fullnames
@@ -114,6 +127,7 @@ def build(dsn: str, items: int, seed: int, trgm: bool = True) -> tuple[dict, dic
         conn.execute(f"CREATE INDEX {DOC}_trgm ON {DOC} USING gin (text gin_trgm_ops)")
     timings["trgm_s"] = time.monotonic() - t
     conn.execute(f"VACUUM ANALYZE {DOC}")
+    conn.execute(f"VACUUM ANALYZE {MATCH}")
     return samples, timings
 
 
@@ -123,15 +137,24 @@ def replicate(conn, target: int) -> int:
     minutes for a million). Copies repeat the households, so an ID or a name matches as many
     times more rows as there are copies; phrase frequencies scale as with distinct items."""
     n, base = conn.execute(f"SELECT count(*), max(item_id) FROM {DOC}").fetchone()
-    cols = ", ".join((*FIELDS, "fingerprint", "tsv", "fullnames", "tsv_head"))
-    rest = cols.replace("item_id, ", "", 1)
+    # A database of the layout before migration 0005 still has tsv in the document table.
+    old = conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'tsv'",
+        [DOC],
+    ).fetchone()
+    tables = [(DOC, (*FIELDS, "fingerprint", "fullnames", "tsv_head", *(["tsv"] if old else [])))]
+    if not old:
+        tables.append((MATCH, (*MATCH_COLUMNS, "tsv")))
     k = 1
     while n < target:
-        conn.execute(
-            f"INSERT INTO {DOC} ({cols}) SELECT item_id + %s, {rest} FROM {DOC} "
-            f"WHERE item_id <= %s ORDER BY item_id LIMIT %s",
-            [k * base, base, target - n],
-        )
+        for table, columns in tables:
+            cols = ", ".join(columns)
+            rest = cols.replace("item_id, ", "", 1)
+            conn.execute(
+                f"INSERT INTO {table} ({cols}) SELECT item_id + %s, {rest} FROM {table} "
+                f"WHERE item_id <= %s ORDER BY item_id LIMIT %s",
+                [k * base, base, target - n],
+            )
         n = conn.execute(f"SELECT count(*) FROM {DOC}").fetchone()[0]
         print(f"  copy {k}: {n:,} rows", flush=True)
         k += 1
@@ -150,10 +173,11 @@ def finish(dsn: str, seed: int, target: int = 0) -> tuple[dict, dict, int]:
         timings["copy_s"] = time.monotonic() - t
         t = time.monotonic()
     conn.execute("SET maintenance_work_mem = '1GB'")
-    for sql in INDEX_SQL:
-        conn.execute(sql)
+    with conn.cursor() as cur:  # the match table (from tsv if the rows have the old layout)
+        move_tsv_to_match(cur)
     timings["gin_s"] = time.monotonic() - t
     conn.execute(f"VACUUM ANALYZE {DOC}")
+    conn.execute(f"VACUUM ANALYZE {MATCH}")
     items, top = conn.execute(f"SELECT count(*), max(item_id) FROM {DOC}").fetchone()
     rng = random.Random(seed)
     ids = sorted({rng.randint(1, top) for _ in range(3000)})
@@ -187,6 +211,11 @@ def main() -> None:
     parser.add_argument(
         "--copy-to", type=int, default=0, help="with --finish: copy the rows up to this many"
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="generate and insert the rows without indexes, then stop (for --finish --copy-to)",
+    )
     args = parser.parse_args()
     saved = ROOT / "var" / "bench" / f"pg-{args.dsn.rsplit('/', 1)[1]}-{args.items}.json"
     loaded = args.items
@@ -198,24 +227,31 @@ def main() -> None:
         state = json.loads(saved.read_text())
         samples, timings = state["samples"], state["timings"]
     else:
-        samples, timings = build(args.dsn, args.items, args.seed, trgm=not args.no_trgm)
+        samples, timings = build(
+            args.dsn, args.items, args.seed, trgm=not args.no_trgm, index=not args.load_only
+        )
         saved.parent.mkdir(parents=True, exist_ok=True)
         saved.write_text(json.dumps({"samples": samples, "timings": timings}))
+        if args.load_only:
+            print({k: round(v, 1) for k, v in timings.items()}, flush=True)
+            return
     print({k: round(v, 1) for k, v in timings.items()}, flush=True)
     # No server-side prepared statements: Django's client-side binding gets a plan made for
     # each query's own tsquery; a prepared statement would switch to a generic plan after
     # five runs, whose estimate cannot tell a common phrase from a rare one.
     conn = psycopg.connect(args.dsn, autocommit=True, prepare_threshold=None)
-    if args.reuse:  # indexes added since the database was built (no-ops otherwise)
+    if args.reuse:  # tables and indexes added since the database was built (no-ops otherwise)
         conn.execute("SET maintenance_work_mem = '1GB'")
-        for sql in INDEX_SQL:
-            conn.execute(sql)
+        with conn.cursor() as cur:
+            move_tsv_to_match(cur)
         conn.execute("RESET maintenance_work_mem")
         conn.execute(f"ANALYZE {DOC}")
+        conn.execute(f"ANALYZE {MATCH}")
     sizes = conn.execute(
-        f"SELECT pg_relation_size('{DOC}_tsv'), "
+        f"SELECT pg_relation_size('{MATCH}_tsv'), "
         f"coalesce(pg_relation_size(to_regclass('{DOC}_trgm')), 0), "
-        f"pg_total_relation_size('{DOC}')"
+        f"pg_total_relation_size('{DOC}') + pg_total_relation_size('{MATCH}'), "
+        f"pg_relation_size('{MATCH}')"
     ).fetchone()
     trgm = sizes[1] > 0
     load = os.getloadavg()
@@ -227,10 +263,10 @@ def main() -> None:
         + (" --finish" if args.finish else "")
         + f"`: {loaded:,} items, PostgreSQL "
         f"{conn.execute('SHOW server_version').fetchone()[0]}, the same synthetic data. "
-        '"ours" = PostgresBackend.search (the matches\' ids up to the rank limit; below it '
-        "exact names, head matches ranked by `tsv_head`, then the newest; above it exact names "
-        "through the `fullnames` GIN index then newest first by the primary key; documents, "
-        'snippets); "floor" = the bare engine, '
+        '"ours" = PostgresBackend.search (the matches\' ids up to the rank limit from the '
+        "narrow match table; below it exact names, head matches ranked by `tsv_head`, then the "
+        "newest; above it exact names through the `fullnames` GIN index then newest first by "
+        'the primary key; documents, snippets); "floor" = the bare engine on the same table, '
         '`WHERE tsv @@ q ORDER BY ts_rank LIMIT 20`; "match" = `WHERE tsv @@ q LIMIT 20` '
         "(no order, no total: the least any GIN query costs)"
         + (
@@ -245,7 +281,8 @@ def main() -> None:
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the start of the measurement): "
         "absolute times are noisy, compare columns of the same run",
         f"- GIN indexes {timings.get('gin_s', 0):.0f} s; tsvector GIN {sizes[0] / mb:,.0f} MiB, "
-        f"table with indexes {sizes[2] / mb:,.0f} MiB"
+        f"match table heap {sizes[3] / mb:,.0f} MiB, "
+        f"both tables with indexes and TOAST {sizes[2] / mb:,.0f} MiB"
         + (f", load {timings['insert_s'] / 60:.1f} min" if "insert_s" in timings else ""),
         "",
         "| query | ours p50 | ours p95 | floor p50 | floor p95 | ours/floor p95 | match p50 "
@@ -281,17 +318,21 @@ def main() -> None:
                 t_ours.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 conn.execute(
-                    f"SELECT item_id FROM {DOC}, CAST(%s AS tsquery) q(q) WHERE tsv @@ q.q "
+                    f"SELECT item_id FROM {MATCH}, CAST(%s AS tsquery) q(q) WHERE tsv @@ q.q "
                     "ORDER BY ts_rank(tsv, q.q) DESC LIMIT 20",
                     [tsquery_literal(parsed)],
                 ).fetchall()
                 t_floor.append(time.perf_counter() - t)
+                # The planner would scan the narrow match table for LIMIT 20 (its tsv is a
+                # TOAST pointer, so a sequential scan looks cheap) and detoast every row.
+                conn.execute("SET enable_seqscan = off")
                 t = time.perf_counter()
                 conn.execute(
-                    f"SELECT item_id FROM {DOC} WHERE tsv @@ CAST(%s AS tsquery) LIMIT 20",
+                    f"SELECT item_id FROM {MATCH} WHERE tsv @@ CAST(%s AS tsquery) LIMIT 20",
                     [tsquery_literal(parsed)],
                 ).fetchall()
                 t_match.append(time.perf_counter() - t)
+                conn.execute("RESET enable_seqscan")
                 if trgm:
                     t = time.perf_counter()
                     like = "%" + parsed.phrases[0].runs[0] + "%"

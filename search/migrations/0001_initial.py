@@ -8,7 +8,7 @@ def create_engine_tables(apps, schema_editor):
 
         schema_editor.execute(FTS_DDL)
     elif vendor == "postgresql":
-        from search.backends.postgres import SCHEMA_SQL
+        from search.backends.pg_schema import V1_SCHEMA_SQL as SCHEMA_SQL
 
         for sql in SCHEMA_SQL:
             schema_editor.execute(sql)
@@ -19,7 +19,7 @@ def drop_engine_tables(apps, schema_editor):
     if vendor == "sqlite":
         schema_editor.execute("DROP TABLE IF EXISTS hedang_search_fts")
     elif vendor == "postgresql":
-        from search.backends.postgres import UNSCHEMA_SQL
+        from search.backends.pg_schema import V1_UNSCHEMA_SQL as UNSCHEMA_SQL
 
         for sql in UNSCHEMA_SQL:
             schema_editor.execute(sql)

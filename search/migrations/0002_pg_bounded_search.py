@@ -8,7 +8,8 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from search.backends.postgres import DOC, SCHEMA_SQL, backfill_head
+    from search.backends.postgres import DOC, backfill_head
+    from search.backends.pg_schema import V1_SCHEMA_SQL as SCHEMA_SQL
 
     for sql in SCHEMA_SQL:
         schema_editor.execute(sql)

@@ -8,7 +8,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from search.backends.postgres import INDEX_SQL
+    from search.backends.pg_schema import V1_INDEX_SQL as INDEX_SQL
 
     for sql in INDEX_SQL:
         schema_editor.execute(sql)
@@ -17,7 +17,7 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from search.backends.postgres import DOC
+    from search.backends.pg_schema import DOC
 
     schema_editor.execute(f"DROP INDEX IF EXISTS {DOC}_tsv_head")
 

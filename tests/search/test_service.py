@@ -240,9 +240,10 @@ def test_postgres_pages_are_the_full_ranking(archive):
             continue
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT item_id FROM {pg.DOC}, CAST(%s AS tsquery) q(q), CAST(%s AS tsquery) h(q) "
-                "WHERE tsv @@ q.q ORDER BY fullnames && %s::text[] DESC, tsv_head @@ h.q DESC, "
-                "ts_rank(tsv_head, q.q) DESC, item_id DESC",
+                f"SELECT item_id FROM {pg.DOC} d JOIN {pg.MATCH} m USING (item_id), "
+                "CAST(%s AS tsquery) q(q), CAST(%s AS tsquery) h(q) WHERE m.tsv @@ q.q "
+                "ORDER BY d.fullnames && %s::text[] DESC, d.tsv_head @@ h.q DESC, "
+                "ts_rank(d.tsv_head, q.q) DESC, item_id DESC",
                 [pg.tsquery_literal(query), pg.tsquery_literal(query, "|"), list(query.names)],
             )
             full = [r[0] for r in cur.fetchall()]
