@@ -97,7 +97,8 @@ def _keep(mask: np.ndarray, other: np.ndarray | None, min_len: int, axis: int) -
     thin = stats[:, cv2.CC_STAT_AREA] <= np.maximum(length, 1) * max(6, min_len // 40)
     keep = (touching | (length >= min_len)) & thin
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    # A uint8 look-up per label: one pass over the page, no full-page int64 or bool copies.
+    return (keep.astype(np.uint8) * 255)[labels]
 
 
 def _extend(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
