@@ -148,7 +148,7 @@ def run_ocr(
         command += [str(src), str(out)]
         timeout = settings.page_timeout * max(1, len(existing)) + 120
         if forking():
-            _warm(settings.tables)
+            warm(settings.tables)
             returncode, stderr = _run_forked(command[3:], env, Path(tmp, "stderr.txt"), timeout)
         else:
             returncode, stderr = _run_subprocess(command, env, timeout)
@@ -269,19 +269,20 @@ _OCRMYPDF_MODULES = (
 _warmed: set[bool] = set()
 
 
-def _warm(tables: bool) -> None:
+def warm(tables: bool) -> None:
     """Import ocrmypdf, and for table OCR its plugin with its models loaded, in this process
-    (once), so that every forked child has them."""
-    if tables in _warmed:
+    (once), so that every forked child has them. A worker calls it when its process starts
+    (ingest.tasks); otherwise the first document pays for it."""
+    if tables in _warmed or not forking():
         return
     _warmed.add(tables)
     for name in _OCRMYPDF_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     if tables:
-        from ingest.formocr.plugin import warm
+        from ingest.formocr import plugin
 
-        warm()
+        plugin.warm()
 
 
 def _table_command(command: list[str], env: dict, pages: Path) -> tuple[list[str], dict]:
