@@ -60,17 +60,18 @@ def _tensor(crops: list[np.ndarray], min_width: int = HEIGHT) -> tuple[np.ndarra
     return batch, widths
 
 
-# PP-OCRv4's recogniser was trained on lines padded to 48×320; a short cell padded to less
-# reads worse (情况 → 情), so each crop is padded to at least this width.
-MIN_WIDTH = 320
+# A short cell padded only to its own width reads worse (情况 → 情沉/情); padded to the 320 of
+# PP-OCR's training shape, specks in an empty cell of a heavy scan read as 一 or 美. 160
+# keeps both as the batched reading had them (195 cells of 4 pages compared).
+MIN_WIDTH = 160
 
 
 def probabilities(crops: list[np.ndarray]) -> list[np.ndarray]:
     """Per crop (greyscale text line), the recogniser's (steps × classes) probabilities.
 
     Each crop is read on its own, padded to ``MIN_WIDTH``: batching crops pads every one to
-    the widest of its batch, and on the cells of a form that cost 2–3× the CPU (3.0 against
-    1.45 CPU s on a home-visit page, docs/benchmarks.md "Ingest")."""
+    the widest of its batch, and on the cells of a form that cost about 2× the CPU
+    (docs/benchmarks.md "Ingest")."""
     session, _ = _session()
     name = session.get_inputs()[0].name
     out: list[np.ndarray] = []
