@@ -1,17 +1,29 @@
 """Normalise to PDF, then OCR with ocrmypdf (scans are checked and straightened before, in
 ingest.scanprep).
 
-ocrmypdf runs as a subprocess: a page that hangs or a worker that is killed cannot leave the
-worker's own process in a bad state, and the time limit is enforced from outside.
+ocrmypdf runs in a child process: a page that hangs or a worker that is killed cannot leave
+the worker's own process in a bad state, and the time limit is enforced from outside. The
+child is forked from the worker (:func:`_run_forked`) rather than started afresh: the worker
+has imported ocrmypdf and loaded the table engine's models (Tesseract's ``chi_sim``, PP-OCR's
+recogniser) once, and every child starts with them (0.5–0.9 CPU s of start-up and 0.5 s of
+model loading per document otherwise, docs/benchmarks.md "Ingest"). Where fork is not
+available (or ``HEDANG_OCR_FORK=0``) ocrmypdf is started as ``python -m ocrmypdf``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
+import importlib
 import io
 import os
+import select
+import signal
 import subprocess
 import sys
+import tempfile
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,14 +147,13 @@ def run_ocr(
             command, env = _table_command(command, env, Path(tmp, "pages"))
         command += [str(src), str(out)]
         timeout = settings.page_timeout * max(1, len(existing)) + 120
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, env=env, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise OcrFailed(f"OCR 超时（{timeout} 秒）") from exc
-        if result.returncode != 0 or not out.exists():
-            raise OcrFailed(f"OCR 失败（退出码 {result.returncode}）：{_tail(result.stderr)}")
+        if forking():
+            warm(settings.tables)
+            returncode, stderr = _run_forked(command[3:], env, Path(tmp, "stderr.txt"), timeout)
+        else:
+            returncode, stderr = _run_subprocess(command, env, timeout)
+        if returncode != 0 or not out.exists():
+            raise OcrFailed(f"OCR 失败（退出码 {returncode}）：{_tail(stderr)}")
         output = out.read_bytes()
         sidecar_pages = sidecar.read_text(encoding="utf-8").split("\f") if sidecar.exists() else []
         structures = _page_structures(Path(tmp, "pages"), len(existing)) if settings.tables else ()
@@ -155,6 +166,123 @@ def run_ocr(
             texts.append(side)
             ocr_pages.append(number)
     return OcrOutput(output, tuple(texts), tuple(ocr_pages), not has_text, structures)
+
+
+def forking() -> bool:
+    return hasattr(os, "pidfd_open") and os.environ.get("HEDANG_OCR_FORK", "1") != "0"
+
+
+def _run_subprocess(command: list[str], env: dict, timeout: float) -> tuple[int, str]:
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OcrFailed(f"OCR 超时（{round(timeout)} 秒）") from exc
+    return result.returncode, result.stderr
+
+
+def _run_forked(args: list[str], env: dict, log: Path, timeout: float) -> tuple[int, str]:
+    """``ocrmypdf args`` in a forked child of this process, killed after ``timeout`` seconds
+    (or when this process dies); its exit code and what it wrote to stderr."""
+    pid = os.fork()
+    if pid == 0:  # the child never returns from here
+        _ocrmypdf_child(args, env, log)
+    try:
+        pidfd = os.pidfd_open(pid)
+        try:
+            ready, _, _ = select.select([pidfd], [], [], timeout)
+        finally:
+            os.close(pidfd)
+        if not ready:
+            raise OcrFailed(f"OCR 超时（{round(timeout)} 秒）")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+    finally:
+        if pid:  # timed out, or this process was interrupted while waiting
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    stderr = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return os.waitstatus_to_exitcode(status), stderr
+
+
+def _ocrmypdf_child(args: list[str], env: dict, log: Path) -> None:
+    code = 70
+    try:
+        _die_with_parent()
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+            signal.signal(signum, signal.SIG_DFL)
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        # A Celery worker's sys.stdout/stderr are logging proxies: give ocrmypdf real files.
+        sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        os.environ.clear()
+        os.environ.update(env)
+        tempfile.tempdir = None  # ocrmypdf's temporary files in TMPDIR (ours)
+        from ocrmypdf.__main__ import run
+
+        code = int(run(args) or 0)
+    except BaseException:  # noqa: BLE001 (reported through the exit code and stderr)
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        # No Python clean-up in the child: the worker's database connection, Celery's pool
+        # and atexit handlers belong to the parent.
+        os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """SIGKILL this (forked) process when its parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(70)
+
+
+# What an ocrmypdf run imports (listed from sys.modules after one run): 1.4 CPU s in every
+# child otherwise.
+_OCRMYPDF_MODULES = (
+    "ocrmypdf.__main__",
+    "ocrmypdf._pipelines.ocr",
+    "ocrmypdf._validation_coordinator",
+    "ocrmypdf.font",
+    "ocrmypdf.fpdf_renderer",
+    "ocrmypdf.optimize",
+    "pikepdf.pdfa",
+    "pypdfium2",
+    "fpdf",
+    "fontTools.subset",
+    "uharfbuzz",
+    "lxml.etree",
+    "jsonschema",
+    "PIL.PngImagePlugin",
+    "PIL.JpegImagePlugin",
+    "PIL.BmpImagePlugin",
+    "PIL.PpmImagePlugin",
+)
+_warmed: set[bool] = set()
+
+
+def warm(tables: bool) -> None:
+    """Import ocrmypdf, and for table OCR its plugin with its models loaded, in this process
+    (once), so that every forked child has them. A worker calls it when its process starts
+    (ingest.tasks); otherwise the first document pays for it."""
+    if tables in _warmed or not forking():
+        return
+    _warmed.add(tables)
+    for name in _OCRMYPDF_MODULES:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    if tables:
+        from ingest.formocr import plugin
+
+        plugin.warm()
 
 
 def _table_command(command: list[str], env: dict, pages: Path) -> tuple[list[str], dict]:

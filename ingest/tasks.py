@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from ingest import ocrtemp, pipeline
+from ingest import ocr, ocrtemp, pipeline
 from ingest.models import Document
 
 Status = Document.Status
@@ -86,3 +86,10 @@ def _reclaim_own_work(sender=None, **kwargs) -> None:
     for document in orphans:
         Document.objects.filter(pk=document.pk).update(lease_until=None)
         enqueue(document)
+
+
+@worker_process_init.connect
+def _load_ocr(**kwargs) -> None:
+    """Each pool process loads ocrmypdf and the OCR models once; a document's OCR runs in a
+    child forked from it (ingest.ocr), so no document loads them again."""
+    ocr.warm(pipeline.ocr_settings().tables)

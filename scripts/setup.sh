@@ -26,6 +26,7 @@ REQ_STAMP="$VENV/.setup-requirements.sha256"
 APT_PACKAGES=(
     python3 python3-venv python3-dev build-essential
     tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
+    libtesseract-dev libleptonica-dev pkg-config
     ghostscript unpaper pngquant qpdf poppler-utils ffmpeg
     fonts-noto-cjk fonts-wqy-zenhei
     chromium libpq5 postgresql-client

@@ -50,9 +50,9 @@ def available() -> bool:
     return _session() is not None
 
 
-def _tensor(crops: list[np.ndarray]) -> tuple[np.ndarray, list[int]]:
+def _tensor(crops: list[np.ndarray], min_width: int = HEIGHT) -> tuple[np.ndarray, list[int]]:
     widths = [max(1, math.ceil(HEIGHT * c.shape[1] / max(1, c.shape[0]))) for c in crops]
-    width = max(max(widths), HEIGHT)
+    width = max(max(widths), min_width)
     batch = np.zeros((len(crops), 3, HEIGHT, width), np.float32)
     for i, (crop, w) in enumerate(zip(crops, widths, strict=True)):
         line = cv2.resize(crop, (w, HEIGHT), interpolation=cv2.INTER_AREA)
@@ -60,20 +60,27 @@ def _tensor(crops: list[np.ndarray]) -> tuple[np.ndarray, list[int]]:
     return batch, widths
 
 
+# A short cell padded only to its own width reads worse (情况 → 情沉/情); padded to the 320 of
+# PP-OCR's training shape, specks in an empty cell of a heavy scan read as 一 or 美. 160
+# keeps both as the batched reading had them (195 cells of 4 pages compared).
+MIN_WIDTH = 160
+
+
 def probabilities(crops: list[np.ndarray]) -> list[np.ndarray]:
-    """Per crop (greyscale text line), the recogniser's (steps × classes) probabilities."""
+    """Per crop (greyscale text line), the recogniser's (steps × classes) probabilities.
+
+    Each crop is read on its own, padded to ``MIN_WIDTH``: batching crops pads every one to
+    the widest of its batch, and on the cells of a form that cost about 2× the CPU
+    (docs/benchmarks.md "Ingest")."""
     session, _ = _session()
-    out: list[np.ndarray] = [np.zeros((0, 0))] * len(crops)
-    # Batches of similar width: padding a short cell to a long line's width wastes time.
-    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(1, crops[i].shape[0]))
-    for start in range(0, len(order), 16):
-        chunk = order[start : start + 16]
-        batch, widths = _tensor([crops[i] for i in chunk])
-        preds = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    name = session.get_inputs()[0].name
+    out: list[np.ndarray] = []
+    for crop in crops:
+        batch, widths = _tensor([crop], MIN_WIDTH)
+        preds = session.run(None, {name: batch})[0]
         steps = preds.shape[1]
-        for j, i in enumerate(chunk):
-            used = max(1, math.ceil(steps * widths[j] / batch.shape[3]))
-            out[i] = preds[j, :used]
+        used = max(1, math.ceil(steps * widths[0] / batch.shape[3]))
+        out.append(preds[0, :used])
     return out
 
 

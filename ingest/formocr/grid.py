@@ -87,17 +87,25 @@ def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _keep(mask: np.ndarray, other: np.ndarray | None, min_len: int, axis: int) -> np.ndarray:
     """Thin components of ``mask`` that touch ``other`` or are at least ``min_len`` long."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if n <= 1:
+    # Labelled inside the box around the mask's pixels only (the same components): a page
+    # with few ruling lines costs little instead of four full-page labellings.
+    x, y, w, h = cv2.boundingRect(mask)
+    if w == 0 or h == 0:
         return mask
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        mask[y : y + h, x : x + w], connectivity=8
+    )
     touching = np.zeros(n, bool)
     if other is not None:
-        touching = np.bincount(labels[other > 0], minlength=n) > 0
+        touching = np.bincount(labels[other[y : y + h, x : x + w] > 0], minlength=n) > 0
     length = stats[:, cv2.CC_STAT_HEIGHT if axis == 0 else cv2.CC_STAT_WIDTH]
     thin = stats[:, cv2.CC_STAT_AREA] <= np.maximum(length, 1) * max(6, min_len // 40)
     keep = (touching | (length >= min_len)) & thin
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    out = np.zeros_like(mask)
+    # A uint8 look-up per label: no full-page int64 or bool copies.
+    out[y : y + h, x : x + w] = (keep.astype(np.uint8) * 255)[labels]
+    return out
 
 
 def _extend(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:

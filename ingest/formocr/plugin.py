@@ -11,21 +11,29 @@ set, the cell structure of page *n* is written there as ``{n:06d}.json`` for the
 The text layer is invisible, so its words are set in ocrmypdf's own glyphless font (Occulta)
 rather than in the system's Noto CJK fonts: fpdf2 subsets and compiles a CJK font for every
 document (about 0.7 s a page here) only to draw nothing; the glyphless font keeps each
-character's Unicode, so text extraction and search find the same words. ocrmypdf has no
-hook for the renderer's font choice, so :func:`initialize` sets it when ocrmypdf loads us.
+character's Unicode, so text extraction and search find the same words. Occulta itself maps
+all 65,536 BMP code points, which fpdf2 reads and subsets whole (1–2 CPU s a document), so
+the words are set in Occulta cut down to the characters of the document's pages
+(:func:`_document_font`). ocrmypdf has no hook for the renderer's font choice, so
+:func:`initialize` sets it when ocrmypdf loads us.
 
-Every page image is written as PNG three or four times on its way to Tesseract (ocrmypdf's
-rasterised page, its OCR image, and what pytesseract hands to each Tesseract call); they are
-temporary files, so in this process PNGs are written with zlib level 1 (0.12 s instead of
-0.25 s for an A4 page at 300 dpi, for files about a fifth larger): :func:`fast_png`. (Scans
-inside PDFs, which ocrmypdf straightens itself, keep its straightened PNG as the visible page:
-their access copies are that much larger.)
+Every page image is written as PNG twice on its way to us (ocrmypdf's rasterised page and
+its OCR image; Tesseract gets the image in memory, ``tessapi``); they are temporary files,
+so in this process PNGs are written with zlib level 1 (0.12 s instead of 0.25 s for an A4
+page at 300 dpi, for files about a fifth larger): :func:`fast_png`. (Scans inside PDFs, which
+ocrmypdf straightens itself, keep its straightened PNG as the visible page: their access
+copies are that much larger.)
+
+ingest.ocr forks ocrmypdf's process from the worker after :func:`warm` has loaded the models
+there, so a document's run starts with Tesseract's and PP-OCR's models in memory.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +97,7 @@ class TableOcrEngine(TesseractOcrEngine):
             dpi = float(img.info.get("dpi", (300, 300))[0]) or 300.0
             grey = np.asarray(img.convert("L"))
         result = recognise(grey, dpi)
+        _used.update(c for line in result.lines for w in line.words for c in w.text)
         out = os.environ.get(OUT_DIR)
         if out:
             path = Path(out, f"{page_number + 1:06d}.json")
@@ -98,15 +107,62 @@ class TableOcrEngine(TesseractOcrEngine):
         return page_tree(result, page_number), result.text
 
 
+# The characters of the pages this process has read; the text layer's font covers them.
+_used: set[str] = set()
+_fonts: dict[frozenset, object] = {}
+
+
+@cache
+def _occulta():
+    """ocrmypdf's glyphless font, loaded (fontTools) with its cmap decoded."""
+    from fontTools.ttLib import TTFont
+    from ocrmypdf.data import __file__ as data
+
+    font = TTFont(Path(data).with_name("Occulta.ttf"))
+    font["cmap"].tables  # noqa: B018 (decoded now: in the worker, before it forks)
+    return font
+
+
+@cache
+def _used_codepoints(count: int) -> frozenset[int]:
+    # Keyed by the size of ``_used``: it only grows, so the size tells when it changed.
+    return frozenset(ord(c) for c in _used)
+
+
+def _document_font(fallback, text: str):
+    """Occulta cut down to the characters on this document's pages.
+
+    Occulta maps all 65,536 BMP code points to its blank glyphs, and fpdf2 keeps every code
+    point of a glyph it uses: reading the font and subsetting it cost 1–2 CPU s per document
+    (``calcCodePageRanges`` over the whole cmap, docs/benchmarks.md "Ingest") to draw nothing.
+    The same glyphs for only the characters used give the same text layer. A word with a
+    character not on the pages read (none, unless ocrmypdf adds text) gets Occulta itself."""
+    from ocrmypdf.font.font_manager import FontManager
+
+    chars = _used_codepoints(len(_used))
+    if not all(ord(c) in chars for c in text):
+        return fallback
+    if chars not in _fonts:
+        font = _occulta()
+        full = font.getBestCmap()
+        cmap = {cp: full[cp] for cp in chars if cp in full}
+        for table in font["cmap"].tables:
+            table.cmap = dict(cmap)
+        path = Path(tempfile.mkdtemp(), "OccultaDoc.ttf")
+        font.save(path)
+        _fonts[chars] = FontManager(path)
+    return _fonts[chars]
+
+
 def glyphless_text_layer() -> bool:
-    """Make ocrmypdf's fpdf2 renderer set every word in its glyphless fallback font."""
+    """Make ocrmypdf's fpdf2 renderer set every word in a glyphless font."""
     try:
         from ocrmypdf.font.multi_font_manager import MultiFontManager
     except ImportError:  # another ocrmypdf: keep its fonts, only slower
         return False
 
     def glyphless(self, word_text: str, line_language: str | None):
-        return self.font_provider.get_fallback_font()
+        return _document_font(self.font_provider.get_fallback_font(), word_text)
 
     MultiFontManager.select_font_for_word = glyphless
     return True
@@ -128,9 +184,20 @@ def fast_png(level: int = 1) -> None:
     Image.register_save("PNG", save)
 
 
+def warm() -> None:
+    """Load what every page needs (Tesseract's model, PP-OCR's recogniser) in this process:
+    ingest.ocr calls it in the worker before it forks ocrmypdf's process for a document."""
+    from ingest.formocr import cellread, tessapi
+    from ingest.formocr.recognise import LANG
+
+    tessapi.warm(LANG)
+    cellread.available()
+    _occulta()
+
+
 @hookimpl
 def initialize(plugin_manager) -> None:
-    # Called in ocrmypdf's own process only (ingest.ocr starts it for each document).
+    # Called in ocrmypdf's own process only (ingest.ocr forks or starts it for each document).
     glyphless_text_layer()
     fast_png()
 

@@ -6,7 +6,8 @@
    The cells are cut out (trimmed to their ink), stacked into one tall strip with white
    space between them and read in one more call (``--psm 6``; one call for both, the strip
    below the page at ``--psm 4``, read two-line header cells and lone 无 worse); the words
-   are mapped back to their cells by their position in the strip.
+   are mapped back to their cells by their position in the strip. Tesseract is called through
+   its library, loaded once per process (``tessapi``).
 3. The cells of the name and coded columns (``columns``: found by their header cell's text)
    and the cell lines Tesseract is unsure of are read again by PP-OCRv4 (``cellread``); the
    coded columns (性别, 关系, 婚姻) take their vocabulary's word when the reading is near it.
@@ -18,15 +19,13 @@ characters are removed.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-import pytesseract
 
-from ingest.formocr import cellread, columns
+from ingest.formocr import cellread, columns, tessapi
 from ingest.formocr.grid import Cell, analyse, binarize
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
 
@@ -80,11 +79,8 @@ class PageResult:
 
 
 def _tesseract(image: np.ndarray, psm: int, dpi: float, lang: str = LANG) -> dict:
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    config = f"--psm {psm} --dpi {round(dpi)}"
-    return pytesseract.image_to_data(
-        image, lang=lang, config=config, output_type=pytesseract.Output.DICT
-    )
+    # One loaded engine per process, the image handed over in memory (tessapi).
+    return tessapi.image_to_data(image, psm, dpi, lang)
 
 
 def _lines(data: dict, dx: int = 0, dy: int = 0) -> list[Line]:
