@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 import pytesseract
 
-from ingest.formocr import cellread, columns
+from ingest.formocr import cellread, columns, idcells
 from ingest.formocr.grid import Cell, analyse, binarize
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
 
@@ -197,6 +197,7 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
     if cellread.available():
         _set_texts(lines, grid.cells)
         lines = _reread(lines, grid.cells, clean, ink, dpi)
+        lines = _reread_ids(lines, grid.cells, clean, ink, dpi)
     _set_texts(lines, grid.cells)
     result.lines = _reading_order(lines, grid.cells)
     return result
@@ -295,6 +296,20 @@ def _reread(
             replaced_lines[id(old)] = line
     out = [replaced_lines.get(id(ln), ln) for ln in lines if ln.cell not in replaced_cells]
     return out + list(replaced_cells.values())
+
+
+def _reread_ids(
+    lines: list[Line], cells: list[Cell], clean: np.ndarray, ink: np.ndarray, dpi: float
+) -> list[Line]:
+    """ID cells whose reading fails the check digit, read again (``idcells``): a valid ID
+    read by PP-OCR replaces the cell's lines; otherwise they stay as read."""
+    texts: dict[int, str] = {}
+    for ln in lines:
+        if ln.cell is not None:
+            texts[ln.cell] = texts.get(ln.cell, "") + ln.text
+    found = idcells.reread(texts, [c.box for c in cells], clean, ink, dpi)
+    kept = [ln for ln in lines if ln.cell not in found]
+    return kept + [Line(t, box, [Word(t, box)], cell=i) for i, (t, box) in found.items()]
 
 
 def _value(kind: str, probs: np.ndarray) -> str:
