@@ -1,8 +1,8 @@
 """Cell values as the templates type them (``types``): IDs, amounts, dates, report numbers.
 
 A resident ID that fails its check (GB 11643: check character, birth date, region) is kept
-as read and listed by :func:`unsure_ids`: the cell was read again already (``idcells``), so
-what is left is a person's call, not a guess.
+as read and listed by :func:`unsure_ids`: the cell was read again already (``numbercells``),
+so what is left is a person's call, not a guess.
 
 An amount is a number only when the cell states one clearly; words ("子女每月给付赡养费约600元")
 stay words, and a sentence naming several people's amounts gives each with its person

@@ -1,5 +1,6 @@
-"""Resident-ID cells: a reading that fails the check digit is read again by PP-OCR, and only
-a valid ID is taken; an ID that stays invalid is kept as read and flagged as unsure."""
+"""Number cells: a resident ID failing its check digit, or an amount not in its format, is
+read again by PP-OCR and only a reading that passes is taken; an ID that stays invalid is kept
+as read and flagged as unsure."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from archive.identifiers import is_valid_resident_id, resident_id_check_char
-from ingest.formocr import cellread, idcells
+from ingest.formocr import cellread, numbercells
 from ingest.formocr.extract import extract_document
 from ingest.formocr.grid import binarize
 from ingest.formocr.values import convert, unsure_ids
@@ -21,12 +22,17 @@ PRINTED = "420102198503151007"
 WRONG_CHECK = PRINTED[:17] + "3"
 
 
-def _page(text: str) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """A white page at 300 dpi with ``text`` printed in one table cell (its inner box)."""
-    img = Image.new("L", (900, 140), 255)
+def _page(text: str, specks: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A white page at 300 dpi with ``text`` printed in one wide table cell (its inner box),
+    and ``specks`` dots of 3×3 pixels strewn over the cell as on a heavy scan."""
+    img = Image.new("L", (1300, 140), 255)
     font = ImageFont.truetype(FONT_PATH, 34)
-    ImageDraw.Draw(img).text((40, 45), text, font=font, fill=0)
-    return np.asarray(img), (10, 10, 890, 130)
+    draw = ImageDraw.Draw(img)
+    draw.text((420, 45), text, font=font, fill=0)
+    rng = np.random.default_rng(7)
+    for x, y in zip(rng.integers(20, 1280, specks), rng.integers(20, 120, specks), strict=True):
+        draw.rectangle((int(x), int(y), int(x) + 2, int(y) + 2), fill=60)
+    return np.asarray(img), (10, 10, 1290, 130)
 
 
 def test_ids_are_valid_or_not_as_printed():
@@ -35,24 +41,30 @@ def test_ids_are_valid_or_not_as_printed():
     assert not is_valid_resident_id(WRONG_CHECK)
 
 
-def test_which_readings_are_id_cells_that_need_reading_again():
-    assert not idcells.needs_reread(PRINTED)  # valid: left alone
-    assert not idcells.needs_reread("4201O2 19850315 1007")  # letter O, spaces: valid after fixes
-    assert idcells.needs_reread("420102198503151807")  # one digit misread: the check fails
-    assert idcells.needs_reread("42010219850315107")  # a digit lost
-    assert not idcells.needs_reread("张伟华")  # not an ID
-    assert not idcells.needs_reread("13812345678")  # a phone number
-    assert not idcells.needs_reread("第420102202401010001hbs12号")  # a report number
+def test_which_readings_are_number_cells_that_need_reading_again():
+    check = numbercells.needs_reread
+    assert check(PRINTED) is None  # valid: left alone
+    assert check("4201O2 19850315 1007") is None  # letter O, spaces: valid after the fixes
+    assert check("420102198503151807") == "id"  # one digit misread: the check fails
+    assert check("42010219850315107") == "id"  # a digit lost
+    assert check("7,212.23元") is None and check("600元") is None and check("1758.23") is None
+    assert check("242.237C") == "amount"  # 元 read as 7C: three decimals
+    assert check("7,212.23兀") == "amount"
+    assert check("张伟华") is None  # not a number
+    assert check("13812345678") is None  # a phone number: digits alone pass
+    assert check("第420102202401010001hbs12号") is None  # a report number
+    assert check("2024年3月15日") is None  # a date
+    assert check("子女每月给付赡养费约600元") is None  # words around a number
 
 
 @needs_ppocr
 def test_a_misread_digit_is_corrected_by_a_reread_that_passes_the_checksum():
-    page, box = _page(PRINTED)
+    page, box = _page(PRINTED, specks=60)
     # Tesseract read an 8 for the 0 at position 15: the check digit fails.
-    found = idcells.reread({0: "420102198503151807"}, [box], page, binarize(page), 300)
+    found = numbercells.reread({0: "420102198503151807"}, [box], page, binarize(page), 300)
     assert found[0][0] == PRINTED
     # A valid reading is not read again.
-    assert idcells.reread({0: PRINTED}, [box], page, binarize(page), 300) == {}
+    assert numbercells.reread({0: PRINTED}, [box], page, binarize(page), 300) == {}
 
 
 @needs_ppocr
@@ -61,11 +73,28 @@ def test_a_reread_that_fails_the_checksum_too_is_not_taken_and_the_field_is_flag
     ink = binarize(page)
     # PP-OCR reads the page right, but what is printed is no valid ID: nothing is taken.
     assert cellread.decode(cellread.probabilities([np.dstack([page] * 3)[5:135]])[0])[0]
-    assert idcells.reread({0: WRONG_CHECK}, [box], page, ink, 300) == {}
+    assert numbercells.reread({0: WRONG_CHECK}, [box], page, ink, 300) == {}
     fields = {"members": [{"name": "张伟华", "id_number": convert(WRONG_CHECK, "id")}]}
     [flag] = unsure_ids(fields)
     assert flag["path"] == "members/0/id_number" and flag["value"] == WRONG_CHECK
     assert "校验码" in flag["reason"]
+
+
+def test_the_text_box_leaves_the_specks_of_a_noisy_cell_out():
+    page, box = _page("7,212.23元", specks=80)
+    x0, y0, x1, y1 = numbercells.text_box(binarize(page), box, 2)
+    # The text starts at x=420 and is about 160 pixels wide; the specks span the whole cell.
+    assert 410 <= x0 <= 430 and 560 <= x1 <= 640 and y1 - y0 < 60
+
+
+@needs_ppocr
+def test_an_amount_misread_by_tesseract_is_read_again_in_its_format():
+    page, box = _page("7,212.23元", specks=80)
+    [(text, _)] = numbercells.reread({0: "242.237C"}, [box], page, binarize(page), 300).values()
+    assert convert(text, "amount") == "7212.23"
+    # A cell that holds no amount in the printed format keeps what Tesseract read.
+    page, box = _page("7,2l2.2元")
+    assert numbercells.reread({0: "7,2l2.2元"}, [box], page, binarize(page), 300) == {}
 
 
 def _cell(row: int, col: int, text: str) -> dict:
