@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 import pytesseract
 
-from ingest.formocr import cellread, columns, idcells
+from ingest.formocr import cellread, columns, numbercells
 from ingest.formocr.grid import Cell, analyse, binarize
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
 
@@ -301,13 +301,13 @@ def _reread(
 def _reread_ids(
     lines: list[Line], cells: list[Cell], clean: np.ndarray, ink: np.ndarray, dpi: float
 ) -> list[Line]:
-    """ID cells whose reading fails the check digit, read again (``idcells``): a valid ID
-    read by PP-OCR replaces the cell's lines; otherwise they stay as read."""
+    """ID and amount cells whose reading fails its check (check digit, format), read again
+    (``numbercells``): a reading by PP-OCR that passes replaces the cell's lines."""
     texts: dict[int, str] = {}
     for ln in lines:
         if ln.cell is not None:
             texts[ln.cell] = texts.get(ln.cell, "") + ln.text
-    found = idcells.reread(texts, [c.box for c in cells], clean, ink, dpi)
+    found = numbercells.reread(texts, [c.box for c in cells], clean, ink, dpi)
     kept = [ln for ln in lines if ln.cell not in found]
     return kept + [Line(t, box, [Word(t, box)], cell=i) for i, (t, box) in found.items()]
 
