@@ -343,7 +343,15 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
             rows = []
             for t in candidates:
                 section = re.sub(r"^[一二三四五六七八九十]+[、.]", "", norm(t.caption))
-                rows += [{spec["caption_field"]: section, **r} for r in read_table(t, spec)]
+                # Its rows running onto the next page without the header (a new section
+                # there prints its own header and caption) belong to this section.
+                continued = []
+                for part in _continued(t, tables, spec):
+                    if columns_of(part, spec) is not None:
+                        break
+                    continued.append(part)
+                records = read_table(t, spec, continued)
+                rows += [{spec["caption_field"]: section, **r} for r in records]
             fields[spec["name"]] = rows
             continue
         records = []
