@@ -104,6 +104,15 @@ def cached(engine: str, png: bytes, fresh: bool, reread: bool = False) -> dict:
     return result
 
 
+def _engine_version() -> str:
+    """A hash of this checkout's table engine (``ingest/formocr``): a re-reading is kept
+    until the engine changes."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "ingest" / "formocr").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def recognised_again(result: dict, image_path: Path) -> dict:
     """The stored page image read by this checkout's table engine (``--reread``)."""
     import numpy as np
@@ -111,13 +120,18 @@ def recognised_again(result: dict, image_path: Path) -> dict:
 
     from ingest.formocr.recognise import recognise
 
+    again = image_path.with_suffix(f".reread-{_engine_version()}.json")
+    if again.exists():
+        return json.loads(again.read_text())
     with Image.open(image_path) as img:
         grey = np.asarray(img.convert("L"))
     start = time.perf_counter()
     page = recognise(grey, result["page"]["dpi"])
     seconds = time.perf_counter() - start
     page_json = json.loads(json.dumps(page.as_json(), ensure_ascii=False, default=int))
-    return {"text": page.text, "seconds": seconds, "page": page_json}
+    out = {"text": page.text, "seconds": seconds, "page": page_json}
+    again.write_text(json.dumps(out, ensure_ascii=False))
+    return out
 
 
 def main(argv=None) -> None:
