@@ -105,11 +105,12 @@ def cached(engine: str, png: bytes, fresh: bool, reread: bool = False) -> dict:
 
 
 def _engine_version() -> str:
-    """A hash of this checkout's table engine (``ingest/formocr``): a re-reading is kept
-    until the engine changes."""
+    """A hash of this checkout's recognition code (``ingest/formocr`` but extraction): a
+    re-reading is kept until it changes."""
     digest = hashlib.sha256()
     for path in sorted((ROOT / "ingest" / "formocr").glob("*.py")):
-        digest.update(path.read_bytes())
+        if path.stem not in ("extract", "values", "templates", "linking", "__init__"):
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
