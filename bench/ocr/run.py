@@ -75,7 +75,7 @@ def page_image(pdf: bytes) -> bytes | None:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        images = list(doc.pages[0].images.values())
+        images = list(doc.pages[0].get_images().values())
         if len(images) != 1:
             return None
         image = pikepdf.PdfImage(images[0]).as_pil_image()
