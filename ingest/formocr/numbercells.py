@@ -30,6 +30,7 @@ import numpy as np
 
 from archive.identifiers import is_valid_resident_id
 from ingest.formocr import cellread
+from ingest.formocr.textbox import text_box
 
 # Letters Tesseract and PP-OCR read for digits in an ID (as ``values.ID_FIX``, and Q for 0).
 _FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1"})
@@ -94,26 +95,6 @@ def needs_reread(text: str) -> str | None:
     return None
 
 
-def text_box(ink: np.ndarray, box: Sequence[int], inset: int) -> tuple[int, int, int, int] | None:
-    """The box of the text inside a cell: its characters, not the specks of a noisy scan
-    (components under half as tall as the tallest are left out unless they lie within the
-    characters' span, as a comma or a decimal point does)."""
-    x0, y0, x1, y1 = box[0] + inset, box[1] + inset, box[2] - inset, box[3] - inset
-    if x1 <= x0 or y1 <= y0:
-        return None
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink[y0:y1, x0:x1], connectivity=8)
-    parts = [stats[i] for i in range(1, n) if stats[i][4] >= 6]
-    if not parts:
-        return None
-    tallest = max(int(p[3]) for p in parts)
-    big = [p for p in parts if p[3] >= tallest / 2]
-    left = min(int(p[0]) for p in big)
-    right = max(int(p[0] + p[2]) for p in big)
-    top = min(int(p[1]) for p in big)
-    bottom = max(int(p[1] + p[3]) for p in big)
-    return (x0 + left, y0 + top, x0 + right, y0 + bottom)
-
-
 def read_as(kind: str, probs: np.ndarray) -> str | None:
     """PP-OCR's reading of one cell when it passes the check of ``kind``, else None."""
     text, _ = cellread.decode(probs)
@@ -136,7 +117,7 @@ def reread(
         kind = needs_reread(text)
         if kind is None:
             continue
-        box = text_box(ink, boxes[index], inset)
+        box = text_box(ink, boxes[index], inset, dpi)
         if box is None:
             continue
         x0, y0, x1, y1 = box

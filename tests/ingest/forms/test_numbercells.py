@@ -12,6 +12,7 @@ from archive.identifiers import is_valid_resident_id, resident_id_check_char
 from ingest.formocr import cellread, numbercells
 from ingest.formocr.extract import extract_document
 from ingest.formocr.grid import binarize
+from ingest.formocr.textbox import text_box
 from ingest.formocr.values import convert, unsure_ids
 from tests.synthetic.layout import FONT_PATH
 
@@ -82,7 +83,7 @@ def test_a_reread_that_fails_the_checksum_too_is_not_taken_and_the_field_is_flag
 
 def test_the_text_box_leaves_the_specks_of_a_noisy_cell_out():
     page, box = _page("7,212.23元", specks=80)
-    x0, y0, x1, y1 = numbercells.text_box(binarize(page), box, 2)
+    x0, y0, x1, y1 = text_box(binarize(page), box, 2)
     # The text starts at x=420 and is about 160 pixels wide; the specks span the whole cell.
     assert 410 <= x0 <= 430 and 560 <= x1 <= 640 and y1 - y0 < 60
 
