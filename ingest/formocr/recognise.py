@@ -29,6 +29,7 @@ import pytesseract
 from ingest.formocr import cellread, columns, numbercells
 from ingest.formocr.grid import Cell, analyse, binarize
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
+from ingest.formocr.textbox import text_box
 
 LANG = "chi_sim"
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -259,7 +260,9 @@ def _reread(
         if i not in read_by_tesseract and i not in whole:
             whole[i] = "text"
     for i, kind in whole.items():
-        box = _ink_box(ink, cells[i].box, inset)
+        # The text's own box (``textbox``): on a heavy scan the whole cell's ink box is
+        # mostly specks, and PP-OCR misreads a line lost in it.
+        box = text_box(ink, cells[i].box, inset, dpi)
         if box is None:
             continue
         x0, y0, x1, y1 = box
