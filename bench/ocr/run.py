@@ -154,7 +154,7 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     engines = args.engines.split(",")
     if args.layouts:
-        return layouts_main(engines, args.write, args.fresh)
+        return layouts_main(engines, args.write, args.fresh, args.reread)
     presets = args.presets.split(",")
     forms = args.forms.split(",")
     households = make_households(max(args.households, 4), seed=2024)
@@ -204,14 +204,16 @@ def main(argv=None) -> None:
         write_section("ocr", body + kept_subsection("layouts"))
 
 
-def layouts_main(engines: list[str], write: bool, fresh: bool = False) -> None:
+def layouts_main(
+    engines: list[str], write: bool, fresh: bool = False, reread: bool = False
+) -> None:
     from bench.ocr import layouts
 
     load = open("/proc/loadavg").read().split()[:3]
 
     def read(engine: str, png: bytes) -> dict:
         # --fresh re-reads with the table engine only (plain ocrmypdf is not ours to change).
-        return cached(engine, png, fresh and engine == "tables")
+        return cached(engine, png, fresh and engine == "tables", reread)
 
     body = layouts.run(make_households(12, seed=2024), engines, read, page_bytes, extracted_form)
     after = open("/proc/loadavg").read().split()[:3]
