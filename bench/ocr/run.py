@@ -56,7 +56,8 @@ def run_engine(engine: str, png: bytes) -> dict:
     from ingest import ocr
 
     pdf = ocr.to_pdf(png, "image/png")
-    settings = ocr.OcrSettings(tables=(engine == "tables"))
+    # A long page timeout: on the shared 2 cores a page has taken over 300 s under load.
+    settings = ocr.OcrSettings(tables=(engine == "tables"), page_timeout=1200)
     start = time.perf_counter()
     out = ocr.run_ocr(pdf, has_text=False, settings=settings)
     seconds = time.perf_counter() - start
