@@ -22,11 +22,17 @@ def _norm(v: Any) -> Any:
     return "".join(unicodedata.normalize("NFKC", str(v if v is not None else "")).split())
 
 
+# Every wrong field of the last compare_fields call, as (kind, truth, read): ``--misses``.
+MISSES: list[tuple[str, Any, Any]] = []
+
+
 def _count(out: dict, kind: str, truth: Any, got: Any) -> None:
     """Exact match after NFKC and without whitespace (full-width ，equals ,)."""
     truth, got = _norm(truth), _norm(got)
     ok, n = out.get(kind, (0, 0))
     out[kind] = (ok + (truth == got), n + 1)
+    if truth != got:
+        MISSES.append((kind, truth, got))
 
 
 def _people(out, truth_people, got_people, keys=("name", "id_number")) -> None:
@@ -46,6 +52,7 @@ def _people(out, truth_people, got_people, keys=("name", "id_number")) -> None:
 def compare_fields(form: str, truth: dict, got: dict) -> dict[str, tuple[int, int]]:
     """``{kind: (exact, total)}`` for kinds ids, names, relation, sex, age, marital, amounts,
     numbers, phones, dates, texts."""
+    MISSES.clear()
     out: dict[str, tuple[int, int]] = {}
     if form == "home_visit":
         # The members' short cells too: sex, age and marital status (single characters and

@@ -71,7 +71,11 @@ def attach(item, document, decision) -> None:
     form = {
         "template": result.form.get("template", ""),
         "fields": result.form.get("fields", {}),
-        **{k: result.form[k] for k in ("mismatch", "missing", "amounts") if result.form.get(k)},
+        **{
+            k: result.form[k]
+            for k in ("mismatch", "missing", "amounts", "unsure")
+            if result.form.get(k)
+        },
         "pages": [
             {"cells": p.get("cells", []), "size": p.get("size"), "dpi": p.get("dpi")} if p else None
             for p in result.pages

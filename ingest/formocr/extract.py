@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ingest.formocr.templates import load_templates, match_template, matches, norm
-from ingest.formocr.values import amounts_by_person, convert, is_prose
+from ingest.formocr.values import amounts_by_person, convert, is_prose, unsure_ids
 
 __all__ = ["convert", "extract_document", "read_block", "read_table", "read_value"]
 
@@ -343,7 +343,15 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
             rows = []
             for t in candidates:
                 section = re.sub(r"^[一二三四五六七八九十]+[、.]", "", norm(t.caption))
-                rows += [{spec["caption_field"]: section, **r} for r in read_table(t, spec)]
+                # Its rows running onto the next page without the header (a new section
+                # there prints its own header and caption) belong to this section.
+                continued = []
+                for part in _continued(t, tables, spec):
+                    if columns_of(part, spec) is not None:
+                        break
+                    continued.append(part)
+                records = read_table(t, spec, continued)
+                rows += [{spec["caption_field"]: section, **r} for r in records]
             fields[spec["name"]] = rows
             continue
         records = []
@@ -381,6 +389,9 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
         out["missing"] = missing
     if details:
         out["amounts"] = details
+    unsure = unsure_ids(fields)  # IDs that fail their check even after a second reading
+    if unsure:
+        out["unsure"] = unsure
     return out
 
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ingest.formocr import cellread, columns, tessapi
+from ingest.formocr import cellread, columns, numbercells, tessapi
 from ingest.formocr.grid import Cell, analyse, binarize
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
+from ingest.formocr.textbox import text_box
 
 LANG = "chi_sim"
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -193,6 +194,7 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
     if cellread.available():
         _set_texts(lines, grid.cells)
         lines = _reread(lines, grid.cells, clean, ink, dpi)
+        lines = _reread_ids(lines, grid.cells, clean, ink, dpi)
     _set_texts(lines, grid.cells)
     result.lines = _reading_order(lines, grid.cells)
     return result
@@ -254,7 +256,9 @@ def _reread(
         if i not in read_by_tesseract and i not in whole:
             whole[i] = "text"
     for i, kind in whole.items():
-        box = _ink_box(ink, cells[i].box, inset)
+        # The text's own box (``textbox``): on a heavy scan the whole cell's ink box is
+        # mostly specks, and PP-OCR misreads a line lost in it.
+        box = text_box(ink, cells[i].box, inset, dpi)
         if box is None:
             continue
         x0, y0, x1, y1 = box
@@ -291,6 +295,20 @@ def _reread(
             replaced_lines[id(old)] = line
     out = [replaced_lines.get(id(ln), ln) for ln in lines if ln.cell not in replaced_cells]
     return out + list(replaced_cells.values())
+
+
+def _reread_ids(
+    lines: list[Line], cells: list[Cell], clean: np.ndarray, ink: np.ndarray, dpi: float
+) -> list[Line]:
+    """ID and amount cells whose reading fails its check (check digit, format), read again
+    (``numbercells``): a reading by PP-OCR that passes replaces the cell's lines."""
+    texts: dict[int, str] = {}
+    for ln in lines:
+        if ln.cell is not None:
+            texts[ln.cell] = texts.get(ln.cell, "") + ln.text
+    found = numbercells.reread(texts, [c.box for c in cells], clean, ink, dpi)
+    kept = [ln for ln in lines if ln.cell not in found]
+    return kept + [Line(t, box, [Word(t, box)], cell=i) for i, (t, box) in found.items()]
 
 
 def _value(kind: str, probs: np.ndarray) -> str:

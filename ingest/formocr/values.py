@@ -1,5 +1,9 @@
 """Cell values as the templates type them (``types``): IDs, amounts, dates, report numbers.
 
+A resident ID that fails its check (GB 11643: check character, birth date, region) is kept
+as read and listed by :func:`unsure_ids`: the cell was read again already (``numbercells``),
+so what is left is a person's call, not a guess.
+
 An amount is a number only when the cell states one clearly; words ("子女每月给付赡养费约600元")
 stay words, and a sentence naming several people's amounts gives each with its person
 (:func:`amounts_by_person`).
@@ -10,6 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from archive.identifiers import IdentifierError, parse_resident_id
 from ingest.formocr.templates import norm
 
 ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
@@ -90,4 +95,25 @@ def amounts_by_person(text: str) -> list[dict]:
             out.append({"person": m["person"], "amount": f"{Decimal(amount):.2f}"})
         except InvalidOperation:
             continue
+    return out
+
+
+# The fields that hold resident IDs, whatever the table (members, roster rows, review rows).
+ID_KEYS = ("id_number", "head_id")
+
+
+def unsure_ids(fields: dict, path: str = "") -> list[dict]:
+    """``[{"path", "value", "reason"}]``: every ID field of the extracted ``fields`` that is
+    read but is not a valid resident ID (the reason as ``parse_resident_id`` words it)."""
+    out: list[dict] = []
+    items = fields.items() if isinstance(fields, dict) else enumerate(fields)
+    for key, value in items:
+        here = f"{path}/{key}" if path else str(key)
+        if isinstance(value, (dict, list)):
+            out += unsure_ids(value, here)
+        elif key in ID_KEYS and isinstance(value, str) and value:
+            try:
+                parse_resident_id(value)
+            except IdentifierError as exc:
+                out.append({"path": here, "value": value, "reason": f"身份证号{exc.message}"})
     return out
