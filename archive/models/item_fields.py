@@ -10,7 +10,7 @@ item carries only what its way in wrote). Keys no app reads are kept as they cam
 | ``candidates`` | ids of the households the text could belong to (review queue) | ingest |
 | ``source`` | ``{"document", "name"}`` (+ ``first_page``, ``last_page``, ``separator_page`` for a stack part) | ingest, scanning |
 | ``page_quality`` | the DA/T 31 checks of every scanned page and their summary | ingest (scanprep), scanning (re-check) |
-| ``form`` | ``{"template", "fields", ...}`` extracted from a table form; ``names``: one entry per name cell checked against the known household (``path``, ``source`` ``read``/``matched``, ``read`` = the text read, ``value``) | ingest (formocr, knownnames) |
+| ``form`` | ``{"template", "fields", ...}`` extracted from a table form; ``names``: one entry per name cell checked against the known household (``path``, ``source`` ``read``/``matched``, ``read`` = the text read, ``value``); ``missing``: columns the layout does not print; ``mismatch``: why the form was not mapped; ``amounts``: merged-cell and prose amounts; ``unsure``: ``[{"path", "value", "reason"}]`` IDs still failing their check after a second reading | ingest (formocr, knownnames) |
 | ``provenance`` | where each value of the item came from: ``{"formation_date": "form", "case" or "review", "year": …, "case": case id}`` (``PROVENANCE_SOURCES``) | ingest (dating, review), scanning (stack parts) |
 | ``review`` | ``{"accepted_by", "accepted_at"}`` or ``{"split_of", ...}``: who confirmed it | ingest (review), scanning (split) |
 | ``proposed_split`` | the separator sheets' plan of a stack waiting for 确认拆分 | scanning |

@@ -130,8 +130,10 @@ def _label(key: str) -> str:
 @register.filter
 def form_path_label(path) -> str:
     """``members.relation`` (a form field's path, as ``form["missing"]`` lists them) → its
-    labels joined with ·: 家庭成员·与户主关系."""
-    return "·".join(_label(part) for part in str(path).split("."))
+    labels joined with ·: 家庭成员·与户主关系; ``members/0/id_number`` (``form["unsure"]``)
+    → 家庭成员·第 1 行·身份证号码."""
+    parts = str(path).replace("/", ".").split(".")
+    return "·".join(f"第 {int(p) + 1} 行" if p.isdigit() else _label(p) for p in parts)
 
 
 def _render(value, user, key: str) -> SafeString:
