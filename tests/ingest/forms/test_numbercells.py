@@ -88,6 +88,18 @@ def test_the_text_box_leaves_the_specks_of_a_noisy_cell_out():
     assert 410 <= x0 <= 430 and 560 <= x1 <= 640 and y1 - y0 < 60
 
 
+@pytest.mark.parametrize("name", ["王二", "柯雪芸", "三"])
+@pytest.mark.parametrize("specks", [0, 80])
+def test_the_text_box_keeps_characters_made_of_flat_or_stacked_parts(name, specks):
+    """二's strokes, 雪's and 芸's stacked parts are each under half a character tall: taken
+    one by one they looked like specks, and 王二 was cropped (and read) as 王."""
+    page, box = _page(name, specks=specks)
+    left, _, right, _ = ImageFont.truetype(FONT_PATH, 34).getbbox(name)
+    x0, y0, x1, y1 = text_box(binarize(page), box, 2)
+    assert abs(x0 - (420 + left)) <= 4 and abs(x1 - (420 + right)) <= 4
+    assert y1 - y0 < 60
+
+
 @needs_ppocr
 def test_an_amount_misread_by_tesseract_is_read_again_in_its_format():
     page, box = _page("7,212.23元", specks=80)
