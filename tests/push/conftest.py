@@ -203,3 +203,11 @@ def client_for(make_user):
         return client, user
 
     return make
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[int]:
+    """The item ids sent to the broker to be sealed (nothing runs them)."""
+    sent: list[int] = []
+    monkeypatch.setattr("push.tasks.seal_item.delay", sent.append)
+    return sent

@@ -20,14 +20,6 @@ from tests.push.conftest import push, report_meta, seal_pending
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def queued(monkeypatch) -> list[int]:
-    """The item ids sent to the broker (nothing runs them)."""
-    sent: list[int] = []
-    monkeypatch.setattr("push.tasks.seal_item.delay", sent.append)
-    return sent
-
-
 def pushed(platform_client, signed_report, capture) -> tuple[dict, Item]:
     with capture(execute=True):
         response = push(platform_client("420102"), report_meta(), signed_report())

@@ -18,13 +18,6 @@ from tests.push.conftest import person_id, push, report_meta
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def queued(monkeypatch) -> list[int]:
-    sent: list[int] = []
-    monkeypatch.setattr("push.tasks.seal_item.delay", sent.append)
-    return sent
-
-
 def push_reports(platform_client, signed_report, count: int) -> list[Item]:
     client = platform_client("420102")
     items = []
