@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from archive.identifiers import parse_authorization_number, parse_report_number
 from archive.models import Agency, Case, Household, Item, Subtype
+from archive.scoping import AGENCY_ANCESTORS, agency_visible_to
 
 REPORT_SUBTYPE = {"f": "HDB", "s": "FHB", "t": "FHB"}  # 核对报告 / 复核核对报告
 EARLIER_NATURE = {"s": ("f",), "t": ("s",)}
@@ -86,46 +87,20 @@ def _members(household: dict) -> tuple[MemberData, ...]:
     return tuple(out)
 
 
-# An agency is loaded with its ancestors (the tree is province, city, county): whether it lies
-# in a caller's jurisdiction is then a walk up from it, with no query per level of the tree
-# below the caller's agency (``User.visible_agency_ids`` asks one per level).
-ANCESTORS = "parent__parent__parent"
-
-
-def in_jurisdiction(user, agency: Agency) -> bool:
-    """Whether ``agency`` (loaded with ``select_related`` of ANCESTORS) is the caller's agency
-    or below it: the same answer as ``agency.pk in user.visible_agency_ids``."""
-    if user.is_superuser:
-        return True
-    if user.agency_id is None:
-        return False
-    node = agency
-    for _level in range(3):
-        if node.pk == user.agency_id:
-            return True
-        if node.parent_id is None:
-            return False
-        node = node.parent
-    if node.pk == user.agency_id:
-        return True
-    if node.parent_id is None:
-        return False
-    visible = user.visible_agency_ids  # a deeper tree than loaded: ask the long way
-    return visible is None or agency.pk in visible
-
-
 def _with_ancestors(agency_ids: set[int]) -> dict[int, Agency]:
     """The agencies, each loaded with its ancestors (no query for none)."""
     if not agency_ids:
         return {}
-    return {a.pk: a for a in Agency.objects.select_related(ANCESTORS).filter(pk__in=agency_ids)}
+    return {
+        a.pk: a for a in Agency.objects.select_related(AGENCY_ANCESTORS).filter(pk__in=agency_ids)
+    }
 
 
 def _agency_in_jurisdiction(user, region_code: str, field: str) -> Agency:
-    agency = Agency.objects.select_related(ANCESTORS).filter(region_code=region_code).first()
+    agency = Agency.objects.select_related(AGENCY_ANCESTORS).filter(region_code=region_code).first()
     if agency is None or agency.statistical_only:
         raise Rejected(422, "unknown_region", f"地区代码 {region_code} 不是已登记的核对机构", field)
-    if not in_jurisdiction(user, agency):
+    if not agency_visible_to(user, agency):
         raise Rejected(
             403,
             "out_of_jurisdiction",
@@ -146,7 +121,7 @@ def _household_in_jurisdiction(
         Household.objects.filter(head_id_number=head_id).order_by("-updated_at", "pk")
     )
     agencies = _with_ancestors({h.agency_id for h in candidates})  # none for a new head
-    seen = {h.pk: in_jurisdiction(user, agencies[h.agency_id]) for h in candidates}
+    seen = {h.pk: agency_visible_to(user, agencies[h.agency_id]) for h in candidates}
     mine = [h for h in candidates if seen[h.pk]]
     if agency is not None:
         mine = [h for h in mine if h.agency_id == agency.pk]
@@ -218,7 +193,7 @@ def report_push(user, meta: dict) -> Push:
         .exclude(platform_receipts__isnull=False)
         .values_list("agency_id", flat=True)
     )
-    if any(in_jurisdiction(user, a) for a in _with_ancestors(set(clash)).values()):
+    if any(agency_visible_to(user, a) for a in _with_ancestors(set(clash)).values()):
         raise Rejected(
             409,
             "report_exists",

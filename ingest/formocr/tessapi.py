@@ -7,7 +7,7 @@ and 0.3–0.5 s of process start and model loading on a 300-dpi A4 page, measure
 docs/benchmarks.md). Here the engine is loaded once per process and each image is handed over
 as the raw greyscale buffer. It is the same libtesseract (Debian's 5.3.0, tesserocr is built
 against it), the same page segmentation mode, resolution and TSV: the words and boxes are
-those the command line gives (``tests/ingest/forms/test_tessapi.py`` compares them).
+those the command line gives (``tests/ingest/test_ocr_engine.py`` compares them).
 
 Without tesserocr installed, pytesseract is used as before.
 """
