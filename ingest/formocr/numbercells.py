@@ -31,9 +31,8 @@ import numpy as np
 from archive.identifiers import is_valid_resident_id
 from ingest.formocr import cellread
 from ingest.formocr.textbox import text_box
+from ingest.formocr.values import ID_FIX
 
-# Letters Tesseract and PP-OCR read for digits in an ID (as ``values.ID_FIX``, and Q for 0).
-_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1"})
 _ID = re.compile(r"\d{17}[\dxX]")
 # An amount as printed: 7,212.23元 / 7212.23 / 600元 (a thousands comma may be read as a dot
 # or a full-width comma; ``values.convert`` reads those the same).
@@ -48,7 +47,7 @@ def _plain(text: str) -> str:
 def id_attempt(text: str) -> bool:
     """Whether a cell's text is meant as a resident ID: 16 to 20 characters besides spaces,
     at most two of the first 17 not digits (after the letter-for-digit fixes)."""
-    v = _plain(text).translate(_FIX)
+    v = _plain(text).translate(ID_FIX)
     if not 16 <= len(v) <= 20:
         return False
     return sum(not c.isdigit() for c in v[:17]) <= 2
@@ -56,7 +55,7 @@ def id_attempt(text: str) -> bool:
 
 def valid_id(text: str) -> str | None:
     """The valid resident ID ``text`` holds (after the letter-for-digit fixes), or None."""
-    v = _plain(text).translate(_FIX)
+    v = _plain(text).translate(ID_FIX)
     m = _ID.search(v)
     if m is None or len(v) > 19:
         return None

@@ -17,7 +17,10 @@ from decimal import Decimal, InvalidOperation
 from archive.identifiers import IdentifierError, parse_resident_id
 from ingest.formocr.templates import norm
 
-ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "x": "X"})
+# Letters Tesseract and PP-OCR read for digits in an ID (also ingest/formocr/numbercells.py).
+ID_FIX = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "x": "X"}
+)
 CN_NUM = re.compile(r"[\d.,，]+")
 WORDS = re.compile(r"[\u4e00-\u9fff]")
 # "柯刚波务工月收入约2,300元": a person, what, and an amount, one per clause.
