@@ -250,7 +250,13 @@ def _reread(
     inset = max(2, int(dpi * 0.008))
     jobs: list[tuple[str, int, tuple[int, int, int, int], Line | None]] = []
     crops = []
-    read_by_tesseract = {ln.cell for ln in lines if ln.cell is not None}
+    # A line less tall than a small character is specks read as text (可于 in boxes of 2×2
+    # pixels for the dots around a 无 on a heavy scan; PP-OCR then read 123 on that sliver):
+    # its cell counts as one Tesseract found no text in.
+    low = dpi * 0.03
+    read_by_tesseract = {
+        ln.cell for ln in lines if ln.cell is not None and ln.box[3] - ln.box[1] >= low
+    }
     # A cell with ink that Tesseract found no text in (a lone 无 or 女 is often dropped) is
     # read whole, as is every cell of a name or coded column.
     whole = dict(kinds)
