@@ -2,7 +2,7 @@
 households the forms name (``ingest.knownnames``).
 
     .venv/bin/python -m bench.ocr.known [--households 2] [--presets scan,scan_bw,heavy,camera]
-        [--cache /tmp/hedang-bench-ocr-known] [--write]
+        [--cache /tmp/hedang-bench-ocr-known] [--write] [--reread]
 
 The pages are those of ``bench/ocr/run.py`` (the same synthetic households, forms, presets and
 seeds), read by the ``tables`` engine (results cached per page in ``--cache``). Each form's
@@ -70,6 +70,11 @@ def main(argv=None) -> None:
     p.add_argument("--presets", default="scan,scan_bw,heavy,camera")
     p.add_argument("--cache", default="/tmp/hedang-bench-ocr-known")
     p.add_argument("--write", action="store_true")
+    p.add_argument(
+        "--reread",
+        action="store_true",
+        help="recognise the cached page images again with this checkout (run.py --reread)",
+    )
     args = p.parse_args(argv)
     run.CACHE = Path(args.cache)
     load = [Path("/proc/loadavg").read_text().split()[:3]]
@@ -87,7 +92,7 @@ def main(argv=None) -> None:
                     run.page_bytes(degrade(img, preset, seed=1000 * h + 10 * n + len(preset)))
                     for n, img in enumerate(rendered.images)
                 ]
-                results = [run.cached("tables", png, False) for png in pages]
+                results = [run.cached("tables", png, False, args.reread) for png in pages]
                 got = run.extracted(form, results)
                 before = compare_fields(form, rendered.fields, got).get("names", (0, 0))
                 after_fields = copy.deepcopy(got)

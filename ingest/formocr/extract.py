@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ingest.formocr.templates import load_templates, match_template, matches, norm
-from ingest.formocr.values import amounts_by_person, convert, is_prose, unsure_ids
+from ingest.formocr.values import amounts_by_person, convert, is_prose, page_doubts, unsure_ids
 
 __all__ = ["convert", "extract_document", "read_block", "read_table", "read_value"]
 
@@ -389,7 +389,8 @@ def extract_document(pages: list[dict], templates: tuple[dict, ...] | None = Non
         out["missing"] = missing
     if details:
         out["amounts"] = details
-    unsure = unsure_ids(fields)  # IDs that fail their check even after a second reading
+    # IDs that fail their check even after a second reading, or whose two readings differ.
+    unsure = unsure_ids(fields, page_doubts(pages))
     if unsure:
         out["unsure"] = unsure
     return out

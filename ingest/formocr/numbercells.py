@@ -15,6 +15,14 @@ the same check: a valid ID, an amount in its format. Otherwise the cell keeps wh
 read; an ID left invalid is flagged by extraction (``values.unsure_ids``). No number is made
 up that is not on the page.
 
+A wrong reading can pass the ID check: a digit too many whose first 18 happen to be a valid
+ID (4228011986052583198 for 422801198605253198, about one time in 11) is no valid ID here
+(``values.ID_RUN``); two errors that cancel out stay possible, and Tesseract is then unsure
+of the cell. So a valid ID read with a confidence below ``ID_SURE`` is read a second time;
+when both readings are valid and differ, the cell keeps Tesseract's and is a *doubt*: the
+page lists it (``PageResult.unsure``) and extraction flags the field with both readings.
+A date misread on a line (2023年3月了日) is mended the same way (:func:`reread_dates`).
+
 A cell is recognised by what it holds (an 18-character run that is nearly all digits; a
 number with at most a unit or two stray characters), not by its column: the forms print IDs
 under 身份证号, 公民身份号码, 户主身份证号, and amounts under many headings.
@@ -22,8 +30,10 @@ under 身份证号, 公民身份号码, 户主身份证号, and amounts under ma
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -31,9 +41,8 @@ import numpy as np
 from archive.identifiers import is_valid_resident_id
 from ingest.formocr import cellread
 from ingest.formocr.textbox import text_box
-from ingest.formocr.values import ID_FIX
+from ingest.formocr.values import ID_FIX, ID_RUN
 
-_ID = re.compile(r"\d{17}[\dxX]")
 # An amount as printed: 7,212.23元 / 7212.23 / 600元 (a thousands comma may be read as a dot
 # or a full-width comma; ``values.convert`` reads those the same).
 AMOUNT = re.compile(r"\d{1,3}(?:[,，.]\d{3})*(?:\.\d{2})?元?|\d+(?:\.\d{2})?元?")
@@ -55,11 +64,13 @@ def id_attempt(text: str) -> bool:
 
 def valid_id(text: str) -> str | None:
     """The valid resident ID ``text`` holds (after the letter-for-digit fixes), or None."""
-    v = _plain(text).translate(ID_FIX)
-    m = _ID.search(v)
+    v = _plain(text).translate(ID_FIX).upper()
+    # 18 ID characters and at most one stray mark: a digit too many is no valid ID, even
+    # when 18 of them are (values.ID_RUN).
+    m = ID_RUN.search(v)
     if m is None or len(v) > 19:
         return None
-    found = m.group(0).upper()
+    found = m.group(0)
     return found if is_valid_resident_id(found) else None
 
 
@@ -100,20 +111,44 @@ def read_as(kind: str, probs: np.ndarray) -> str | None:
     return valid_id(text) if kind == "id" else valid_amount(text)
 
 
-def reread(
+# Tesseract's confidence (0–100, its least sure word) below which a valid ID is read a
+# second time. On the 77 pages of bench/ocr (2026-12-07) the wrong ID readings had 0, 23 and
+# 33, the 243 valid ones 46 once, 58 once, 68 once, else 70 or more: one second reading in
+# 77 pages. A wrong reading that passes the check needs errors that cancel out, and comes
+# with a low confidence.
+ID_SURE = 50.0
+
+
+@dataclass
+class Checked:
+    """What :func:`check` found: readings taken (cell index → (text, its text box)), and
+    cells whose two readings are both valid and differ (``{"cell", "kind", "readings"}``,
+    Tesseract's first): they keep Tesseract's reading and are flagged, never decided."""
+
+    found: dict[int, tuple[str, tuple[int, int, int, int]]] = field(default_factory=dict)
+    doubts: list[dict] = field(default_factory=list)
+
+
+def check(
     texts: dict[int, str],
     boxes: Sequence[Sequence[int]],
     clean: np.ndarray,
     ink: np.ndarray,
     dpi: float,
-) -> dict[int, tuple[str, tuple[int, int, int, int]]]:
-    """``{cell index: (reading, its text box)}`` for the cells of ``texts`` (index → what
-    Tesseract read) whose reading fails its check and whose PP-OCR reading passes it."""
+    confs: dict[int, float] | None = None,
+) -> Checked:
+    """Number cells read again by PP-OCR: those whose reading fails its check (a reading
+    that passes is taken), and valid IDs Tesseract is unsure of (``confs``: its least
+    confidence per cell, below ``ID_SURE``): a second valid reading that differs makes the
+    cell a doubt."""
+    confs = confs or {}
     inset = max(2, int(dpi * 0.008))
     pad = max(3, int(dpi * 0.015))
     jobs, crops = [], []
     for index, text in texts.items():
         kind = needs_reread(text)
+        if kind is None and confs.get(index, 100.0) < ID_SURE and valid_id(text):
+            kind = "second"
         if kind is None:
             continue
         box = text_box(ink, boxes[index], inset, dpi)
@@ -123,11 +158,97 @@ def reread(
         crop = clean[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
         jobs.append((index, kind, box))
         crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+    out = Checked()
+    if not crops or not cellread.available():
+        return out
+    for (index, kind, box), probs in zip(jobs, cellread.probabilities(crops), strict=True):
+        found = read_as("id" if kind == "second" else kind, probs)
+        if kind != "second":
+            if found:
+                out.found[index] = (found, box)
+        elif found and found != valid_id(texts[index]):
+            out.doubts.append(
+                {"cell": index, "kind": "id", "readings": [valid_id(texts[index]), found]}
+            )
+    return out
+
+
+def reread(
+    texts: dict[int, str],
+    boxes: Sequence[Sequence[int]],
+    clean: np.ndarray,
+    ink: np.ndarray,
+    dpi: float,
+) -> dict[int, tuple[str, tuple[int, int, int, int]]]:
+    """``{cell index: (reading, its text box)}`` for the cells of ``texts`` (index → what
+    Tesseract read) whose reading fails its check and whose PP-OCR reading passes it."""
+    return check(texts, boxes, clean, ink, dpi).found
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+# A date as the forms write it, and anything shaped like one: four characters before 年,
+# one or two before 月 and before 日, most of them digits (2023年3月了日: 7 read as 了).
+DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DATE_SHAPE = re.compile(r"(\S{4})年(\S{1,2}?)月(\S{1,2}?)日")
+
+
+def _is_date(year: str, month: str, day: str) -> bool:
+    try:
+        dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+def bad_dates(text: str) -> list[re.Match]:
+    """The places in ``text`` shaped like a date that are not one (a character not a digit,
+    or no such day), with at least four of their characters read as digits."""
+    out = []
+    for m in _DATE_SHAPE.finditer(text or ""):
+        parts = m.groups()
+        digits = sum(c.isdigit() for c in "".join(parts))
+        if digits >= 4 and not (DATE.fullmatch(m.group(0)) and _is_date(*parts)):
+            out.append(m)
+    return out
+
+
+def _agrees(bad: re.Match, good: re.Match) -> bool:
+    """Every part as long in both readings, and each digit Tesseract did read the same."""
+    for a, b in zip(bad.groups(), good.groups(), strict=True):
+        if len(a) != len(b) or any(x.isdigit() and x != y for x, y in zip(a, b, strict=True)):
+            return False
+    return True
+
+
+def reread_dates(lines: Sequence[tuple[str, Sequence[int]]], clean: np.ndarray) -> dict[int, str]:
+    """``{line index: its text with the date mended}`` for the lines (text, box) holding a
+    date misread (``bad_dates``) whose reading by PP-OCR holds a valid date that agrees with
+    every digit Tesseract read there: only the date is taken from it (PP-OCR may read the
+    words around it worse: 核对报告 → 对报告). Dates decide an item's formation date
+    (``ingest/dating.py``); one read neither way stays as read."""
+    h, w = clean.shape
+    jobs, crops = [], []
+    for index, (text, box) in enumerate(lines):
+        if not bad_dates(text):
+            continue
+        x0, y0, x1, y1 = box
+        grow = (y1 - y0) // 4  # a character at either end kept
+        crop = clean[max(0, y0 - grow) : min(h, y1 + grow), max(0, x0 - grow) : min(w, x1 + grow)]
+        if crop.shape[0] < 4 or crop.shape[1] < 4:
+            continue
+        jobs.append(index)
+        crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
     if not crops or not cellread.available():
         return {}
     out = {}
-    for (index, kind, box), probs in zip(jobs, cellread.probabilities(crops), strict=True):
-        found = read_as(kind, probs)
-        if found:
-            out[index] = (found, box)
+    for index, probs in zip(jobs, cellread.probabilities(crops), strict=True):
+        second = [m for m in DATE.finditer(cellread.decode(probs)[0]) if _is_date(*m.groups())]
+        text = lines[index][0]
+        for bad in reversed(bad_dates(text)):  # from the end: earlier offsets stay right
+            good = [m for m in second if _agrees(bad, m)]
+            if len(good) == 1:
+                text = text[: bad.start()] + good[0].group(0) + text[bad.end() :]
+        if text != lines[index][0]:
+            out[index] = text
     return out

@@ -63,6 +63,7 @@ class PageResult:
     cells: list[Cell] = field(default_factory=list)
     tables: list[tuple[int, int, int, int]] = field(default_factory=list)
     warp: list | None = None  # flattened page → image homography (a document-camera photo)
+    unsure: list[dict] = field(default_factory=list)  # cells read two ways (numbercells)
 
     @property
     def text(self) -> str:
@@ -76,6 +77,7 @@ class PageResult:
             "warp": self.warp,
             "cells": [c.as_json() for c in self.cells],
             "lines": [{"text": ln.text, "box": list(ln.box), "cell": ln.cell} for ln in self.lines],
+            **({"unsure": self.unsure} if self.unsure else {}),
         }
 
 
@@ -194,7 +196,7 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
     if cellread.available():
         _set_texts(lines, grid.cells)
         lines = _reread(lines, grid.cells, clean, ink, dpi)
-        lines = _reread_ids(lines, grid.cells, clean, ink, dpi)
+        lines, result.unsure = _reread_ids(lines, grid.cells, clean, ink, dpi)
     _set_texts(lines, grid.cells)
     result.lines = _reading_order(lines, grid.cells)
     return result
@@ -248,7 +250,13 @@ def _reread(
     inset = max(2, int(dpi * 0.008))
     jobs: list[tuple[str, int, tuple[int, int, int, int], Line | None]] = []
     crops = []
-    read_by_tesseract = {ln.cell for ln in lines if ln.cell is not None}
+    # A line less tall than a small character is specks read as text (可于 in boxes of 2×2
+    # pixels for the dots around a 无 on a heavy scan; PP-OCR then read 123 on that sliver):
+    # its cell counts as one Tesseract found no text in.
+    low = dpi * 0.03
+    read_by_tesseract = {
+        ln.cell for ln in lines if ln.cell is not None and ln.box[3] - ln.box[1] >= low
+    }
     # A cell with ink that Tesseract found no text in (a lone 无 or 女 is often dropped) is
     # read whole, as is every cell of a name or coded column.
     whole = dict(kinds)
@@ -299,16 +307,26 @@ def _reread(
 
 def _reread_ids(
     lines: list[Line], cells: list[Cell], clean: np.ndarray, ink: np.ndarray, dpi: float
-) -> list[Line]:
+) -> tuple[list[Line], list[dict]]:
     """ID and amount cells whose reading fails its check (check digit, format), read again
-    (``numbercells``): a reading by PP-OCR that passes replaces the cell's lines."""
+    (``numbercells``): a reading by PP-OCR that passes replaces the cell's lines. Valid IDs
+    Tesseract is unsure of are read a second time: two valid readings that differ are
+    returned as doubts (the cell keeps Tesseract's). Lines holding a misread date get the
+    date PP-OCR reads there when it agrees with the digits read."""
     texts: dict[int, str] = {}
+    confs: dict[int, float] = {}
     for ln in lines:
         if ln.cell is not None:
             texts[ln.cell] = texts.get(ln.cell, "") + ln.text
-    found = numbercells.reread(texts, [c.box for c in cells], clean, ink, dpi)
-    kept = [ln for ln in lines if ln.cell not in found]
-    return kept + [Line(t, box, [Word(t, box)], cell=i) for i, (t, box) in found.items()]
+            confs[ln.cell] = min([confs.get(ln.cell, 100.0), *(wd.conf for wd in ln.words)])
+    checked = numbercells.check(texts, [c.box for c in cells], clean, ink, dpi, confs)
+    kept = [ln for ln in lines if ln.cell not in checked.found]
+    lines = kept + [Line(t, box, [Word(t, box)], cell=i) for i, (t, box) in checked.found.items()]
+    dates = numbercells.reread_dates([(ln.text, ln.box) for ln in lines], clean)
+    for i, text in dates.items():
+        ln = lines[i]
+        lines[i] = Line(text, ln.box, [Word(text, ln.box)], cell=ln.cell)
+    return lines, checked.doubts
 
 
 def _value(kind: str, probs: np.ndarray) -> str:

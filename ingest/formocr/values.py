@@ -21,6 +21,10 @@ from ingest.formocr.templates import norm
 ID_FIX = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "x": "X"}
 )
+# An ID's 18 characters, with no further digit on either side: a reading with a digit too
+# many (4228011986052583198, an 8 read twice) holds a valid ID in its first 18 about one
+# time in 11, and taking it would be a silent wrong value (docs/benchmarks.md "OCR").
+ID_RUN = re.compile(r"(?<![\dX])\d{17}[\dX](?![\dX])")
 CN_NUM = re.compile(r"[\d.,，]+")
 WORDS = re.compile(r"[\u4e00-\u9fff]")
 # "柯刚波务工月收入约2,300元": a person, what, and an amount, one per clause.
@@ -51,8 +55,8 @@ def convert(value: str, kind: str | None):
         return v
     if kind == "id":
         v = v.translate(ID_FIX)
-        m = re.search(r"\d{17}[\dX]", v)
-        return m.group(0) if m else v
+        m = ID_RUN.search(v)
+        return m.group(0) if m else v  # not one ID: kept as read, flagged (unsure_ids)
     if kind == "digits":
         return re.sub(r"\D", "", v.translate(ID_FIX))
     if kind == "int":
@@ -105,18 +109,40 @@ def amounts_by_person(text: str) -> list[dict]:
 ID_KEYS = ("id_number", "head_id")
 
 
-def unsure_ids(fields: dict, path: str = "") -> list[dict]:
+def unsure_ids(fields: dict, doubts: dict[str, list[str]] | None = None) -> list[dict]:
     """``[{"path", "value", "reason"}]``: every ID field of the extracted ``fields`` that is
-    read but is not a valid resident ID (the reason as ``parse_resident_id`` words it)."""
+    read but is not a valid resident ID (the reason as ``parse_resident_id`` words it), and
+    every one whose value two readings of its cell gave differently, both valid (``doubts``:
+    the value as read → the readings, from the pages' ``unsure``; ``numbercells``)."""
+    return _unsure(fields, doubts or {}, "")
+
+
+def _unsure(fields, doubts: dict[str, list[str]], path: str) -> list[dict]:
     out: list[dict] = []
     items = fields.items() if isinstance(fields, dict) else enumerate(fields)
     for key, value in items:
         here = f"{path}/{key}" if path else str(key)
         if isinstance(value, (dict, list)):
-            out += unsure_ids(value, here)
+            out += _unsure(value, doubts, here)
         elif key in ID_KEYS and isinstance(value, str) and value:
             try:
                 parse_resident_id(value)
             except IdentifierError as exc:
                 out.append({"path": here, "value": value, "reason": f"身份证号{exc.message}"})
+                continue
+            if value in doubts:
+                readings = " / ".join(doubts[value])
+                reason = f"身份证号两次识别不一致（{readings}），均为有效号码，请核对原件"
+                out.append({"path": here, "value": value, "reason": reason})
     return out
+
+
+def page_doubts(pages: list[dict]) -> dict[str, list[str]]:
+    """The ID cells whose two readings disagreed (``numbercells``), by the value kept."""
+    return {
+        doubt["readings"][0]: doubt["readings"]
+        for page in pages
+        if page
+        for doubt in page.get("unsure", [])
+        if doubt.get("kind") == "id" and doubt.get("readings")
+    }
