@@ -72,8 +72,12 @@ def next_number(class_key: str) -> int:
     return counter.last_number
 
 
-def file_item(item: Item) -> Item:
-    """Give a household-linked item its 档号 and mark it filed. Idempotent for filed items."""
+def file_item(item: Item, *, filing_fields_only: bool = False) -> Item:
+    """Give a household-linked item its 档号 and mark it filed. Idempotent for filed items.
+
+    Saves the whole item (callers set other fields before filing), or with
+    ``filing_fields_only`` — for an item just created and not changed since — only what
+    filing sets: a short UPDATE instead of every column (its ``fields`` JSON included)."""
     if item.archive_number:
         return item
     if item.household_id is None:
@@ -95,7 +99,10 @@ def file_item(item: Item) -> Item:
             item.archive_number = pattern.format(number=item.item_number, **fields)
             item.status = Item.Status.FILED
             item.filed_at = timezone.now()
-            item.save()
+            if filing_fields_only and item.pk is not None:
+                item.save(update_fields=[*_FILING_FIELDS, "updated_at"])
+            else:
+                item.save()
     except BaseException:
         # The transaction gave the number back; the object must not keep it either, or a
         # retry with the same object would return early as if it had been filed.

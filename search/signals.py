@@ -44,8 +44,8 @@ def _page_changed(sender, instance, raw=False, **kwargs):
         _update([instance.item_id])
 
 
-def _household_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _household_changed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:  # a new household has no items yet: no query
         _update(_filed_items(household_id=instance.pk))
 
 
@@ -54,8 +54,8 @@ def _member_changed(sender, instance, raw=False, **kwargs):
         _update(_filed_items(household_id=instance.household_id))
 
 
-def _case_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _case_changed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:  # a new case has no items yet: no query
         _update(_filed_items(case_id=instance.pk))
 
 
