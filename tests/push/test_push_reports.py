@@ -85,7 +85,11 @@ def test_push_files_the_report(platform_client, signed_report, snapshot):
     filing = AuditEntry.objects.filter(action="create", object_type="archive.Item").get()
     assert filing.actor.username.startswith("platform:")
     request = filing.detail["request"]
-    assert (request["path"], request["method"], request["status"]) == ("/api/v1/reports", "POST", 201)
+    assert (request["path"], request["method"], request["status"]) == (
+        "/api/v1/reports",
+        "POST",
+        201,
+    )
     assert request["archive_number"] == receipt["archive_number"]
     assert request["token"] and request["token_name"] and request["outcome"] == "filed"
     assert request["sha256"] == receipt["sha256"]
