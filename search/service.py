@@ -125,7 +125,10 @@ def _sync(item_ids: list[int]) -> None:
         docs = [build_document(items[i]) for i in chunk if i in items and is_indexable(items[i])]
         indexed = {d.item_id for d in docs}
         gone = [i for i in chunk if i not in indexed]
-        with transaction.atomic():
+        # No savepoint of its own inside the caller's transaction: an error fails the caller
+        # (the signal receivers keep their own savepoint, so an index error never fails a
+        # model's save).
+        with transaction.atomic(savepoint=False):
             if docs:
                 backend.upsert(docs)
             if gone:
@@ -160,6 +163,11 @@ def remove_item(item_or_id) -> None:
         backend.delete(ids)
     else:
         transaction.on_commit(lambda: backend.delete(ids))
+
+
+def collecting() -> bool:
+    """Inside :func:`deferred`: updates are only noted, nothing is written yet."""
+    return getattr(_local, "pending", None) is not None
 
 
 @contextmanager

@@ -16,10 +16,13 @@ log = logging.getLogger(__name__)
 
 
 def _update(ids) -> None:
-    from search.service import update_items
+    from search.service import collecting, update_items
 
     ids = list(ids)
     if not ids:
+        return
+    if collecting():  # only noted for the end of search.service.deferred: no savepoint
+        update_items(ids)
         return
     try:
         with transaction.atomic():
