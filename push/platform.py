@@ -234,9 +234,15 @@ def _file(spec: Push, prepared: Prepared, token, request: dict | None) -> Outcom
             )
             summary: dict = {"source": "platform", "key": spec.key}
             # The search index follows the signals of every row written (household, members,
-            # case, item): collected and written once, in this transaction.
+            # case, item): collected and written once, in this transaction. The new item
+            # itself, when a worker seals it, is indexed by its seal job (the job row is
+            # written here, in this transaction, so the index write cannot be lost): the
+            # worker indexes a batch of items at once, and the filing transaction, which
+            # holds the 件号 counter of the class, gets shorter.
             with audit.model_entries_suppressed(), search_service.deferred():
                 body, item = _file_locked(spec, prepared, token, summary)
+                if prepared.sealed is None:
+                    search_service.withdraw([item.pk])
             PlatformReceipt.objects.filter(pk=receipt.pk).update(item=item, receipt=body)
             if request is not None:
                 summary["request"] = {

@@ -165,6 +165,15 @@ def remove_item(item_or_id) -> None:
         transaction.on_commit(lambda: backend.delete(ids))
 
 
+def withdraw(item_ids: Iterable[int]) -> None:
+    """Inside :func:`deferred`: drop the updates noted for these items. Only for a caller
+    that has them indexed later by durable work of its own (a pushed item: by its seal job,
+    push/sealing.py, in the transaction that completes the job)."""
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.difference_update(int(i) for i in item_ids)
+
+
 def collecting() -> bool:
     """Inside :func:`deferred`: updates are only noted, nothing is written yet."""
     return getattr(_local, "pending", None) is not None

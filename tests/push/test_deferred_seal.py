@@ -210,3 +210,46 @@ def test_the_sweeper_runs_every_minute(settings):
     assert entry["schedule"] <= 60
     app.loader.import_default_modules()
     assert {"push.tasks.seal_item", "push.tasks.requeue_stalled_seals"} <= set(app.tasks)
+
+
+def found(archive_number: str) -> bool:
+    from search import service as search_service
+
+    hits = search_service.search(archive_number, search_service.UNRESTRICTED).hits
+    return archive_number in {h.archive_number for h in hits}
+
+
+def test_the_seal_job_puts_the_pushed_item_into_the_search_index(
+    platform_client, signed_report, queued, django_capture_on_commit_callbacks
+):
+    """A pushed item enters the index with its seal (one write per batch of the worker);
+    until then search_check names it missing, afterwards the index is complete."""
+    from search import service as search_service
+
+    receipt, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
+    assert not found(item.archive_number)
+    assert search_service.check().missing == (item.archive_number,)
+    assert seal_pending() == ["sealed"]
+    assert found(item.archive_number)
+    assert search_service.check().ok
+
+
+def test_a_pushed_item_whose_seal_fails_is_still_indexed(
+    platform_client, signed_report, queued, django_capture_on_commit_callbacks, monkeypatch
+):
+    _, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
+
+    def unreadable(sha256, **kw):
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr("push.sealing.read_blob", unreadable)
+    assert sealing.seal_item(item.pk, "w1") == "retry"
+    assert found(item.archive_number)
+
+
+def test_an_item_sealed_inline_is_indexed_in_the_filing(
+    platform_client, signed_report, settings, queued
+):
+    settings.HEDANG_PUSH_SEAL = "inline"
+    response = push(platform_client("420102"), report_meta(), signed_report())
+    assert found(response.json()["archive_number"])
