@@ -193,8 +193,13 @@ def _attach(done: list[tuple[SealJob, Item, object]], worker: str) -> dict[int, 
             status=Status.SEALED, sealed_at=now, lease_until=None, error="", updated_at=now
         )
         # The pushed items enter the search index here, with their seal, in one write for
-        # the batch (push/platform.py leaves them to this job).
-        search_service.update_items([item.pk for _job, item, _blob in fresh])
+        # the batch (push/platform.py leaves them to this job). As the index's signals do,
+        # a failure to index is logged (search_check finds it) and never holds the seal back.
+        try:
+            with transaction.atomic():
+                search_service.update_items([item.pk for _job, item, _blob in fresh])
+        except Exception:  # noqa: BLE001
+            log.exception("search: could not index sealed items %s", [i.pk for _, i, _ in fresh])
         for (_job, item, blob), copy in zip(fresh, copies, strict=True):
             audit.record(
                 audit.Action.CREATE,

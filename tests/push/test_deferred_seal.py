@@ -253,3 +253,21 @@ def test_an_item_sealed_inline_is_indexed_in_the_filing(
     settings.HEDANG_PUSH_SEAL = "inline"
     response = push(platform_client("420102"), report_meta(), signed_report())
     assert found(response.json()["archive_number"])
+
+
+def test_an_index_failure_does_not_hold_the_seal_back(
+    platform_client, signed_report, queued, django_capture_on_commit_callbacks, monkeypatch
+):
+    from search import service as search_service
+
+    _, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
+
+    def down(item_ids):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(search_service, "update_items", down)
+    assert sealing.seal_item(item.pk, "w1") == "sealed"
+    assert item.files.filter(role=File.Role.SIGNED).count() == 1
+    assert SealJob.objects.get(item=item).status == SealJob.Status.SEALED
+    monkeypatch.undo()
+    assert search_service.check().missing == (item.archive_number,)  # search_check finds it
