@@ -236,7 +236,7 @@ def _file(spec: Push, prepared: Prepared, token, request: dict | None) -> Outcom
             # The search index follows the signals of every row written (household, members,
             # case, item): collected and written once, in this transaction. The new item
             # itself, when a worker seals it, is indexed by its seal job (the job row is
-            # written here, in this transaction, so the index write cannot be lost): the
+            # written here, in this transaction, so the item is never left out): the
             # worker indexes a batch of items at once, and the filing transaction, which
             # holds the 件号 counter of the class, gets shorter.
             with audit.model_entries_suppressed(), search_service.deferred():
