@@ -59,21 +59,47 @@ def next_number(class_key: str) -> int:
     """Take the next 件号 of a class. Must run inside the filing transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside transaction.atomic()")
-    counter = ArchiveNumberCounter.objects.select_for_update().filter(class_key=class_key).first()
-    if counter is None:
+    number = _increment(class_key)
+    if number is None:
         try:
             with transaction.atomic():
                 ArchiveNumberCounter.objects.create(class_key=class_key, last_number=0)
         except IntegrityError:
-            pass  # another filer created it first; the lock below waits for that filer
-        counter = ArchiveNumberCounter.objects.select_for_update().get(class_key=class_key)
-    counter.last_number += 1
-    ArchiveNumberCounter.objects.filter(pk=counter.pk).update(last_number=counter.last_number)
-    return counter.last_number
+            pass  # another filer created it first; the increment below waits for that filer
+        number = _increment(class_key)
+        if number is None:
+            raise RuntimeError(f"档号计数器 {class_key} 无法建立")
+    return number
 
 
-def file_item(item: Item) -> Item:
-    """Give a household-linked item its 档号 and mark it filed. Idempotent for filed items."""
+def _increment(class_key: str) -> int | None:
+    """Add one to the class counter and read it in one statement (None: no counter yet).
+
+    The UPDATE locks the row until the filing transaction ends, as SELECT … FOR UPDATE did:
+    a second filer of the class waits here for the first one's commit or rollback, then
+    increments what the first one left (PostgreSQL re-reads the row; SQLite's IMMEDIATE
+    transaction holds the write lock from BEGIN)."""
+    from django.db import connection
+
+    meta, quote = ArchiveNumberCounter._meta, connection.ops.quote_name
+    number = quote(meta.get_field("last_number").column)
+    key = quote(meta.get_field("class_key").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {number} = {number} + 1 "
+            f"WHERE {key} = %s RETURNING {number}",
+            [class_key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def file_item(item: Item, *, filing_fields_only: bool = False) -> Item:
+    """Give a household-linked item its 档号 and mark it filed. Idempotent for filed items.
+
+    Saves the whole item (callers set other fields before filing), or with
+    ``filing_fields_only`` — for an item just created and not changed since — only what
+    filing sets: a short UPDATE instead of every column (its ``fields`` JSON included)."""
     if item.archive_number:
         return item
     if item.household_id is None:
@@ -95,7 +121,10 @@ def file_item(item: Item) -> Item:
             item.archive_number = pattern.format(number=item.item_number, **fields)
             item.status = Item.Status.FILED
             item.filed_at = timezone.now()
-            item.save()
+            if filing_fields_only and item.pk is not None:
+                item.save(update_fields=[*_FILING_FIELDS, "updated_at"])
+            else:
+                item.save()
     except BaseException:
         # The transaction gave the number back; the object must not keep it either, or a
         # retry with the same object would return early as if it had been filed.

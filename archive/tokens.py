@@ -14,8 +14,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from archive.models import Agency, PlatformToken, User
@@ -136,4 +137,22 @@ def verify(raw: str) -> PlatformToken:
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         PlatformToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+    load_permissions(token.user)
     return token
+
+
+def load_permissions(user: User) -> None:
+    """The account's permissions in one query (its own and its groups'), where Django's
+    ModelBackend asks two on the first ``has_perm``. The result is what ModelBackend would
+    cache on this user object for this request (``_perm_cache``): the same set, read fresh
+    for every request, so a permission taken from the 平台接口 role applies at once.
+    Superusers and inactive accounts are left to ModelBackend."""
+    if user.is_superuser or not user.is_active:
+        return
+    rows = (
+        Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        .values_list("content_type__app_label", "codename")
+        .order_by()
+        .distinct()
+    )
+    user._perm_cache = {f"{app}.{codename}" for app, codename in rows}

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from archive import audit, signing
+from archive import audit, filing, signing
 from archive.items import StoredFile, create_item
 from archive.models import File, Item, PlatformReceipt, PlatformToken, PrintTask
 from archive.storage import store_bytes
@@ -62,6 +62,9 @@ class Outcome:
     status: int  # 201 filed now, 200 filed before with the same bytes
     receipt: dict
     item_id: int | None
+    # True when the filing's operation-log entry is also the request's (``request`` given
+    # to :func:`push` and filed now): the caller writes no second entry for the request.
+    logged: bool = False
 
 
 FLAG_REMARKS = {
@@ -70,13 +73,25 @@ FLAG_REMARKS = {
 }
 
 
-def push(spec: Push, data: bytes, name: str, token: PlatformToken | None) -> Outcome:
+def push(
+    spec: Push,
+    data: bytes,
+    name: str,
+    token: PlatformToken | None,
+    request: dict | None = None,
+) -> Outcome:
+    """File ``data`` as ``spec`` says, or replay the earlier receipt.
+
+    ``request``: the request's operation-log detail (path, method, token…). A push filed now
+    writes it, with status 201, into the filing's one entry, in the filing transaction: one
+    chained entry per filed push instead of a filing entry and a request entry. A replay or
+    a refusal writes nothing here; the API logs that request after its response."""
     sha256 = hashlib.sha256(data).hexdigest()
     replayed = replay(spec.key, sha256)
     if replayed is not None:
         return replayed
     prepared = prepare(data, sha256, name, spec.agency.name)
-    return _file_with_retries(spec, prepared, token)
+    return _file_with_retries(spec, prepared, token, request)
 
 
 def replay(key: str, sha256: str) -> Outcome | None:
@@ -197,10 +212,10 @@ def too_large_message() -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _file_with_retries(spec: Push, prepared: Prepared, token) -> Outcome:
+def _file_with_retries(spec: Push, prepared: Prepared, token, request: dict | None) -> Outcome:
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _file(spec, prepared, token)
+            return _file(spec, prepared, token, request)
         except (IntegrityError, OperationalError) as exc:
             # A deadlock with another filer (PostgreSQL aborts one of them) or a row another
             # push created meanwhile: the transaction rolled back whole; try again.
@@ -211,28 +226,43 @@ def _file_with_retries(spec: Push, prepared: Prepared, token) -> Outcome:
     raise AssertionError("unreachable")
 
 
-def _file(spec: Push, prepared: Prepared, token) -> Outcome:
+def _file(spec: Push, prepared: Prepared, token, request: dict | None) -> Outcome:
     try:
         with transaction.atomic():
             receipt = PlatformReceipt.objects.create(
                 key=spec.key, kind=spec.kind, token=token, sha256=prepared.sha256
             )
-            # One operation-log entry for the whole filing (household, members, case, item,
-            # files), written last so the log's lock is held only until the commit.
             summary: dict = {"source": "platform", "key": spec.key}
             # The search index follows the signals of every row written (household, members,
-            # case, item): collected and written once, in this transaction.
+            # case, item): collected and written once, in this transaction. The new item
+            # itself, when a worker seals it, is indexed by its seal job (the job row is
+            # written here, in this transaction, so the item is never left out): the
+            # worker indexes a batch of items at once, and the filing transaction, which
+            # holds the 件号 counter of the class, gets shorter.
             with audit.model_entries_suppressed(), search_service.deferred():
                 body, item = _file_locked(spec, prepared, token, summary)
-            audit.record(audit.Action.CREATE, item, detail=summary)
+                if prepared.sealed is None:
+                    search_service.withdraw([item.pk])
             PlatformReceipt.objects.filter(pk=receipt.pk).update(item=item, receipt=body)
+            if request is not None:
+                summary["request"] = {
+                    **request,
+                    "status": 201,
+                    "archive_number": item.archive_number,
+                    "outcome": "filed",
+                }
+            # One operation-log entry for the whole filing (household, members, case, item,
+            # files) and, given ``request``, for the request too. The last statement before
+            # the commit: the log's chain head stays locked only for this insert and the
+            # commit, not for the filing (every filer, and every API request, queues there).
+            audit.record(audit.Action.CREATE, item, detail=summary)
     except IntegrityError:
         # Most likely the same key, filed by a concurrent push that committed first.
         replayed = replay(spec.key, prepared.sha256)
         if replayed is None:
             raise
         return replayed
-    return Outcome(201, body, item.pk)
+    return Outcome(201, body, item.pk, logged=request is not None)
 
 
 def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[dict, Item]:
@@ -268,8 +298,8 @@ def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[
         fields=fields,
         files=files,
         pages=prepared.pages,
-        file=True,
     )
+    filing.file_item(item, filing_fields_only=True)  # the 档号: gap-free, in this transaction
     if spec.category in settings.HEDANG_PUSH_PRINT_CATEGORIES:
         PrintTask.objects.create(item=item)  # its copy is made when it is printed
     if sealed is None:

@@ -125,7 +125,10 @@ def _sync(item_ids: list[int]) -> None:
         docs = [build_document(items[i]) for i in chunk if i in items and is_indexable(items[i])]
         indexed = {d.item_id for d in docs}
         gone = [i for i in chunk if i not in indexed]
-        with transaction.atomic():
+        # No savepoint of its own inside the caller's transaction: an error fails the caller
+        # (the signal receivers keep their own savepoint, so an index error never fails a
+        # model's save).
+        with transaction.atomic(savepoint=False):
             if docs:
                 backend.upsert(docs)
             if gone:
@@ -160,6 +163,20 @@ def remove_item(item_or_id) -> None:
         backend.delete(ids)
     else:
         transaction.on_commit(lambda: backend.delete(ids))
+
+
+def withdraw(item_ids: Iterable[int]) -> None:
+    """Inside :func:`deferred`: drop the updates noted for these items. Only for a caller
+    that has them indexed later by durable work of its own (a pushed item: by its seal job,
+    push/sealing.py, in the transaction that completes the job)."""
+    pending = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.difference_update(int(i) for i in item_ids)
+
+
+def collecting() -> bool:
+    """Inside :func:`deferred`: updates are only noted, nothing is written yet."""
+    return getattr(_local, "pending", None) is not None
 
 
 @contextmanager

@@ -16,10 +16,13 @@ log = logging.getLogger(__name__)
 
 
 def _update(ids) -> None:
-    from search.service import update_items
+    from search.service import collecting, update_items
 
     ids = list(ids)
     if not ids:
+        return
+    if collecting():  # only noted for the end of search.service.deferred: no savepoint
+        update_items(ids)
         return
     try:
         with transaction.atomic():
@@ -44,8 +47,8 @@ def _page_changed(sender, instance, raw=False, **kwargs):
         _update([instance.item_id])
 
 
-def _household_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _household_changed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:  # a new household has no items yet: no query
         _update(_filed_items(household_id=instance.pk))
 
 
@@ -54,8 +57,8 @@ def _member_changed(sender, instance, raw=False, **kwargs):
         _update(_filed_items(household_id=instance.household_id))
 
 
-def _case_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _case_changed(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:  # a new case has no items yet: no query
         _update(_filed_items(case_id=instance.pk))
 
 

@@ -36,6 +36,36 @@ def annotate(request, **detail) -> None:
     extra.update({k: v for k, v in detail.items() if v not in (None, "")})
 
 
+def mark_logged(request) -> None:
+    """The request's entry was written already (e.g. a push's filing entry, which carries
+    :func:`request_detail` in its own transaction): no second entry after the response."""
+    request._hedang_logged = True
+
+
+def _token_of(request) -> PlatformToken | None:
+    token = getattr(request, "_auth", None)
+    if not isinstance(token, PlatformToken):
+        token = getattr(request, "_hedang_token", None)
+    return token
+
+
+def request_detail(request, status: int, response=None) -> dict:
+    """What a request's entry says: path, method, status, the token (public prefix and
+    name, never the secret), the error of ``response`` and the view's annotations."""
+    token = _token_of(request)
+    prefix = token.prefix if token is not None else getattr(request, "_hedang_token_prefix", "")
+    detail: dict = {"path": request.path, "method": request.method, "status": status}
+    if prefix:
+        detail["token"] = prefix
+    if token is not None:
+        detail["token_name"] = token.name
+    error = _error_of(response) if response is not None else None
+    if error:
+        detail.update({f"error_{k}": v for k, v in error.items() if v is not None})
+    detail.update(getattr(request, "_hedang_log_detail", None) or {})
+    return detail
+
+
 def log_request(view, request, response) -> None:
     status = response.status_code
     if status < 400:
@@ -47,19 +77,9 @@ def log_request(view, request, response) -> None:
     user = getattr(request, "_user", None)  # never re-run authentication here
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
-    token = getattr(request, "_auth", None)
-    if not isinstance(token, PlatformToken):
-        token = getattr(request, "_hedang_token", None)
-    prefix = token.prefix if token is not None else getattr(request, "_hedang_token_prefix", "")
-    detail: dict = {"path": request.path, "method": request.method, "status": status}
-    if prefix:
-        detail["token"] = prefix
-    if token is not None:
-        detail["token_name"] = token.name
-    error = _error_of(response)
-    if error:
-        detail.update({f"error_{k}": v for k, v in error.items() if v is not None})
-    detail.update(getattr(request, "_hedang_log_detail", None) or {})
+    token = _token_of(request)
+    detail = request_detail(request, status, response)
+    prefix = detail.get("token", "")
     object_id = str(detail.get("archive_number") or detail.get("key") or prefix or "")
     audit.record(
         action,
@@ -70,7 +90,7 @@ def log_request(view, request, response) -> None:
         object_repr=f"{request.method} {request.path} → {status}",
         detail=detail,
     )
-    request._hedang_logged = True
+    mark_logged(request)
 
 
 def _error_of(response) -> dict | None:

@@ -259,6 +259,11 @@ def verify(url: str, jobs: list[Job], results: list) -> dict:
         seals = dict(
             conn.execute("SELECT status, count(*) FROM push_sealjob GROUP BY status").fetchall()
         )
+        # Every filed report in the search index (a pushed item enters it with its seal).
+        indexed = conn.execute(
+            "SELECT count(*) FROM hedang_search_document d JOIN archive_item i"
+            " ON i.id = d.item_id WHERE i.category = 'report'"
+        ).fetchone()[0]
     filed = [r[0] for r in rows]
     per_class: dict[str, list[int]] = {}
     for _doc, _an, number, class_key in rows:
@@ -291,6 +296,7 @@ def verify(url: str, jobs: list[Job], results: list) -> dict:
         "files": dict(files),
         "print_tasks": list(tasks),
         "seal_jobs": seals,
+        "indexed": indexed,
         "gap_free": gap_free,
         "classes": len(per_class),
         "replays_match": replay_ok,
@@ -490,11 +496,13 @@ def report_body(args, summaries: list[dict]) -> str:
             and s["replays_match"]
             and s["gap_free"]
             and s["sealed"] == s["items"]
+            and s["indexed"] == s["items"]
         )
         lines.append(
             f"- {s['server']}: statuses {s['statuses']}; **lost {s['lost']}, duplicated "
             f"{s['duplicated']}**; {s['items']} items, {s['receipts']} receipts, files "
-            f"{s['files']}, seal jobs {s['seal_jobs']}; duplicates got the original receipt: "
+            f"{s['files']}, seal jobs {s['seal_jobs']}, {s['indexed']} in the search index; "
+            f"duplicates got the original receipt: "
             f"{s['replays_match']}; 件号 gap-free in {s['classes']} classes: {s['gap_free']}; "
             f"p95 filing {s['p95_filed_ms']} ms, p95 replay {s['p95_replay_ms']} ms; "
             f"operation log {s['audit']['entries']} entries, chain intact: "

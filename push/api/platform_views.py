@@ -27,7 +27,7 @@ from archive.api.authentication import PlatformTokenAuthentication, SessionAuthe
 from archive.api.base import ApiViewMixin
 from archive.api.errors import ErrorSerializer
 from archive.api.permissions import require
-from archive.api.request_log import annotate
+from archive.api.request_log import annotate, mark_logged, request_detail
 from archive.models import PlatformToken
 from push import platform, platform_rules
 from push.api.platform_serializers import (
@@ -171,9 +171,13 @@ class PushView(ApiViewMixin, APIView):
         try:
             spec = self.build(request, serializer.validated_data, sha256)
             annotate(request, key=spec.key, document_number=spec.document_number)
-            outcome = platform.push(spec, data, name, token)
+            # A push filed now logs this request in its filing entry (one chained entry,
+            # in the filing transaction); anything else is logged after the response.
+            outcome = platform.push(spec, data, name, token, request_detail(request, 201))
         except platform_rules.Rejected as exc:
             raise PushError(exc.status, exc.code, exc.message, exc.field) from exc
+        if outcome.logged:
+            mark_logged(request)
         annotate(
             request,
             archive_number=outcome.receipt.get("archive_number"),

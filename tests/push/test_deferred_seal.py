@@ -210,3 +210,64 @@ def test_the_sweeper_runs_every_minute(settings):
     assert entry["schedule"] <= 60
     app.loader.import_default_modules()
     assert {"push.tasks.seal_item", "push.tasks.requeue_stalled_seals"} <= set(app.tasks)
+
+
+def found(archive_number: str) -> bool:
+    from search import service as search_service
+
+    hits = search_service.search(archive_number, search_service.UNRESTRICTED).hits
+    return archive_number in {h.archive_number for h in hits}
+
+
+def test_the_seal_job_puts_the_pushed_item_into_the_search_index(
+    platform_client, signed_report, queued, django_capture_on_commit_callbacks
+):
+    """A pushed item enters the index with its seal (one write per batch of the worker);
+    until then search_check names it missing, afterwards the index is complete."""
+    from search import service as search_service
+
+    receipt, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
+    assert not found(item.archive_number)
+    assert search_service.check().missing == (item.archive_number,)
+    assert seal_pending() == ["sealed"]
+    assert found(item.archive_number)
+    assert search_service.check().ok
+
+
+def test_a_pushed_item_whose_seal_fails_is_still_indexed(
+    platform_client, signed_report, queued, django_capture_on_commit_callbacks, monkeypatch
+):
+    _, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
+
+    def unreadable(sha256, **kw):
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr("push.sealing.read_blob", unreadable)
+    assert sealing.seal_item(item.pk, "w1") == "retry"
+    assert found(item.archive_number)
+
+
+def test_an_item_sealed_inline_is_indexed_in_the_filing(
+    platform_client, signed_report, settings, queued
+):
+    settings.HEDANG_PUSH_SEAL = "inline"
+    response = push(platform_client("420102"), report_meta(), signed_report())
+    assert found(response.json()["archive_number"])
+
+
+def test_an_index_failure_does_not_hold_the_seal_back(
+    platform_client, signed_report, queued, django_capture_on_commit_callbacks, monkeypatch
+):
+    from search import service as search_service
+
+    _, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
+
+    def down(item_ids):
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(search_service, "update_items", down)
+    assert sealing.seal_item(item.pk, "w1") == "sealed"
+    assert item.files.filter(role=File.Role.SIGNED).count() == 1
+    assert SealJob.objects.get(item=item).status == SealJob.Status.SEALED
+    monkeypatch.undo()
+    assert search_service.check().missing == (item.archive_number,)  # search_check finds it

@@ -79,18 +79,60 @@ def test_push_files_the_report(platform_client, signed_report, snapshot):
     assert task.status == PrintTask.Status.PENDING
     assert task.file is None  # made when it is printed, not at push
 
-    entry = AuditEntry.objects.filter(action="api").get()
-    assert entry.detail["status"] == 201
-    assert entry.detail["archive_number"] == receipt["archive_number"]
-    assert entry.actor.username.startswith("platform:")
-    # The filing itself is one entry (in the filing transaction), not one per row.
+    # One entry for the filing (in the filing transaction, not one per row) that is also the
+    # request's entry: no second chained entry per push, and no request left unlogged.
+    assert not AuditEntry.objects.filter(action="api").exists()
     filing = AuditEntry.objects.filter(action="create", object_type="archive.Item").get()
-    assert filing.actor == entry.actor
+    assert filing.actor.username.startswith("platform:")
+    request = filing.detail["request"]
+    assert (request["path"], request["method"], request["status"]) == (
+        "/api/v1/reports",
+        "POST",
+        201,
+    )
+    assert request["archive_number"] == receipt["archive_number"]
+    assert request["token"] and request["token_name"] and request["outcome"] == "filed"
+    assert request["sha256"] == receipt["sha256"]
     assert filing.detail["archive_number"] == receipt["archive_number"]
     assert filing.detail["household_created"] is True
     assert len(filing.detail["members_added"]) == 3
     assert filing.detail["files"]["original"] == receipt["sha256"]
     assert not AuditEntry.objects.filter(object_type="archive.Household").exists()
+    from archive.audit import verify_chain
+
+    assert verify_chain().intact
+
+
+def test_every_push_request_leaves_exactly_one_entry(platform_client, signed_report):
+    """Filed (its filing entry is the request's), replayed, refused: one entry each."""
+    client = platform_client()
+    pdf = signed_report()
+    statuses = []
+    for data in (pdf, pdf, pdf + b"\n% other bytes\n"):
+        before = AuditEntry.objects.count()
+        statuses.append(push(client, report_meta(), data).status_code)
+        assert AuditEntry.objects.count() == before + 1
+    assert statuses == [201, 200, 409]
+    actions = list(AuditEntry.objects.order_by("-pk").values_list("action", flat=True)[:3])
+    assert actions == ["reject", "api", "create"]
+
+
+def test_a_filing_rolled_back_still_logs_its_request(platform_client, signed_report, monkeypatch):
+    """The request's entry rides on the filing transaction only when it commits."""
+    from push import platform
+
+    def broken(*args, **kwargs):
+        raise platform.Rejected(422, "cannot_seal", "测试：归档中途失败", "file")
+
+    monkeypatch.setattr(platform, "upsert_case", broken)
+    client = platform_client()
+    before = AuditEntry.objects.count()
+    response = push(client, report_meta(), signed_report())
+    assert response.status_code == 422
+    assert not Item.objects.exists() and not PlatformReceipt.objects.exists()
+    assert AuditEntry.objects.count() == before + 1
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert entry.action == "reject" and entry.detail["status"] == 422
     from archive.audit import verify_chain
 
     assert verify_chain().intact
