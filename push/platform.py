@@ -234,15 +234,13 @@ def _file(spec: Push, prepared: Prepared, token, request: dict | None) -> Outcom
             )
             summary: dict = {"source": "platform", "key": spec.key}
             # The search index follows the signals of every row written (household, members,
-            # case, item): collected and written once, in this transaction. The new item
-            # itself, when a worker seals it, is indexed by its seal job (the job row is
-            # written here, in this transaction, so the item is never left out): the
-            # worker indexes a batch of items at once, and the filing transaction, which
-            # holds the 件号 counter of the class, gets shorter.
+            # case, item): collected and written once, in this transaction, except the new
+            # item itself, indexed right after the commit (below): the filing transaction
+            # holds the class's 件号 counter and, at its end, the log's chain head, so it is
+            # kept short; the item is still in the index before the receipt is given.
             with audit.model_entries_suppressed(), search_service.deferred():
                 body, item = _file_locked(spec, prepared, token, summary)
-                if prepared.sealed is None:
-                    search_service.withdraw([item.pk])
+                search_service.withdraw([item.pk])
             PlatformReceipt.objects.filter(pk=receipt.pk).update(item=item, receipt=body)
             if request is not None:
                 summary["request"] = {
@@ -262,7 +260,18 @@ def _file(spec: Push, prepared: Prepared, token, request: dict | None) -> Outcom
         if replayed is None:
             raise
         return replayed
+    _index_filed(item)
     return Outcome(201, body, item.pk, logged=request is not None)
+
+
+def _index_filed(item: Item) -> None:
+    # Filed is filed: as the index's own signals do, a failure to index is logged and never
+    # fails the push (search_check names the item missing; reindex or the next change of the
+    # item mends it).
+    try:
+        search_service.index_item(item.pk)
+    except Exception:  # noqa: BLE001
+        log.exception("search: could not index pushed item %s", item.archive_number)
 
 
 def _file_locked(spec: Push, prepared: Prepared, token, summary: dict) -> tuple[dict, Item]:

@@ -30,7 +30,6 @@ from archive import audit, certificates, signing
 from archive.models import File, Item
 from archive.storage import read_blob, store_bytes
 from push.models import SealJob
-from search import service as search_service
 
 log = logging.getLogger(__name__)
 PDF = "application/pdf"
@@ -192,14 +191,6 @@ def _attach(done: list[tuple[SealJob, Item, object]], worker: str) -> dict[int, 
         SealJob.objects.filter(pk__in=[job.pk for job, _, _ in fresh]).update(
             status=Status.SEALED, sealed_at=now, lease_until=None, error="", updated_at=now
         )
-        # The pushed items enter the search index here, with their seal, in one write for
-        # the batch (push/platform.py leaves them to this job). As the index's signals do,
-        # a failure to index is logged (search_check finds it) and never holds the seal back.
-        try:
-            with transaction.atomic():
-                search_service.update_items([item.pk for _job, item, _blob in fresh])
-        except Exception:  # noqa: BLE001
-            log.exception("search: could not index sealed items %s", [i.pk for _, i, _ in fresh])
         for (_job, item, blob), copy in zip(fresh, copies, strict=True):
             audit.record(
                 audit.Action.CREATE,
@@ -212,12 +203,6 @@ def _attach(done: list[tuple[SealJob, Item, object]], worker: str) -> dict[int, 
 
 
 def _failed(job: SealJob, exc: Exception) -> str:
-    # Filed is filed: the item is searchable whether or not its seal can be made (the
-    # index write is idempotent; a retry that seals it indexes it again, unchanged).
-    try:
-        search_service.index_item(job.item_id)
-    except Exception:  # noqa: BLE001 — as the index's signals: logged, search_check finds it
-        log.exception("search: could not index item %s after its seal failed", job.item_id)
     message = f"{type(exc).__name__}: {exc}"[:2000]
     give_up = isinstance(exc, SealRefused) or job.attempts >= max_attempts()
     now = timezone.now()

@@ -167,8 +167,8 @@ def remove_item(item_or_id) -> None:
 
 def withdraw(item_ids: Iterable[int]) -> None:
     """Inside :func:`deferred`: drop the updates noted for these items. Only for a caller
-    that has them indexed later by durable work of its own (a pushed item: by its seal job,
-    push/sealing.py, in the transaction that completes the job)."""
+    that indexes them itself once its transaction has committed (a pushed item: push/platform.py
+    keeps its filing transaction short)."""
     pending = getattr(_local, "pending", None)
     if pending is not None:
         pending.difference_update(int(i) for i in item_ids)

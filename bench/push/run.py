@@ -259,7 +259,7 @@ def verify(url: str, jobs: list[Job], results: list) -> dict:
         seals = dict(
             conn.execute("SELECT status, count(*) FROM push_sealjob GROUP BY status").fetchall()
         )
-        # Every filed report in the search index (a pushed item enters it with its seal).
+        # Every filed report in the search index (indexed when it is filed, before the receipt).
         indexed = conn.execute(
             "SELECT count(*) FROM hedang_search_document d JOIN archive_item i"
             " ON i.id = d.item_id WHERE i.category = 'report'"
