@@ -269,6 +269,16 @@ _OCRMYPDF_MODULES = (
 _warmed: set[bool] = set()
 
 
+def one_thread() -> None:
+    """OpenCV on one thread in this process (and the children it forks), as Tesseract
+    (``OMP_THREAD_LIMIT=1``) and PP-OCR are: a worker runs one process per core, and OpenCV's
+    own thread pool on top of that spent about 40 % more CPU on the same page analysis
+    (docs/benchmarks.md "Ingest")."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 def warm(tables: bool) -> None:
     """Import ocrmypdf, and for table OCR its plugin with its models loaded, in this process
     (once), so that every forked child has them. A worker calls it when its process starts

@@ -37,6 +37,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
@@ -246,6 +247,9 @@ def initialize(plugin_manager) -> None:
     glyphless_text_layer()
     fast_png()
     cache_probes()
+    # OpenCV on one thread, as in the worker (ingest.ocr.one_thread; that module needs
+    # Django, this process may not have it).
+    cv2.setNumThreads(1)
 
 
 @hookimpl
