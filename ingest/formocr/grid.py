@@ -254,7 +254,9 @@ def _cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
         if area < 0.6 * cw * ch:
             continue  # not a rectangle: an open region, not a cell
         cells.append(Cell(table=0, row=0, col=0, box=(int(x), int(y), int(x + cw), int(y + ch))))
-    return cells
+    # Top to bottom, left to right: OpenCV numbers the regions in an order that depends on
+    # how it splits the image into stripes (its thread count, the crop), not on the page.
+    return sorted(cells, key=lambda c: (c.box[1], c.box[0]))
 
 
 def _tables(grid_mask: np.ndarray, cells: list[Cell]) -> list[tuple[int, int, int, int]]:
