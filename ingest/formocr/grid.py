@@ -173,7 +173,7 @@ def analyse(grey: np.ndarray, dpi: float = 300.0, deskew: float = 0.15) -> Grid:
     ink[thick > 0] = 0
     grid_mask = cv2.bitwise_or(_extend(horizontal, dpi, True), _extend(vertical, dpi, False))
     grid_mask = cv2.dilate(grid_mask, np.ones((3, 3), np.uint8))
-    cells = _cells(grid_mask, dpi)
+    cells = enclosed_cells(grid_mask, dpi)
     cells = [c for c in cells if not _is_frame(c, cells)]
     tables = _tables(grid_mask, cells)
     _assign(cells, tables)
@@ -230,7 +230,9 @@ def _boxed_text(cells: list[Cell]) -> list[Cell]:
     return out
 
 
-def _cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
+def enclosed_cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
+    """The regions the ruling lines (``grid_mask``) enclose that are cells: rectangles of at
+    least a small cell's size, not touching the page's edge; in page order."""
     h, w = grid_mask.shape
     # Labelled inside the box around the lines, one pixel wider (the same cells: a free
     # region that reaches that box's edge joins the page around the tables, which reaches

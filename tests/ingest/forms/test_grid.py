@@ -38,7 +38,7 @@ def test_skewed_page_is_straightened(households):
 
 
 def _cells_labelling_the_whole_page(grid_mask: np.ndarray, dpi: float) -> list[tuple]:
-    """The cells as ``grid._cells`` found them before it labelled only the box around the
+    """The cells as ``grid.enclosed_cells`` found them before it labelled only the box around the
     lines: every free region of the whole page."""
     import cv2
 
@@ -56,7 +56,7 @@ def _cells_labelling_the_whole_page(grid_mask: np.ndarray, dpi: float) -> list[t
 
 
 def test_cells_are_those_of_the_whole_page(households):
-    from ingest.formocr.grid import _cells
+    from ingest.formocr.grid import enclosed_cells
 
     for form, preset in (("home_visit", "scan"), ("report", "scan_bw"), ("plain", "scan")):
         page = degrade(render_form(form, households[0]).images[0], preset, seed=3)
@@ -67,7 +67,7 @@ def test_cells_are_those_of_the_whole_page(households):
         mask[:, 400:405] = mask[300:305, 400:] = mask[900:905, 400:] = 255
         mask[300:905, 1200:1205] = mask[300:905, 2000:2005] = 255
         for lines in (grid.line_mask, mask):
-            found = [c.box for c in _cells(lines, 300)]
+            found = [c.box for c in enclosed_cells(lines, 300)]
             assert sorted(found) == sorted(_cells_labelling_the_whole_page(lines, 300))
             assert found == sorted(found, key=lambda b: (b[1], b[0]))
         assert form == "plain" or grid.cells
