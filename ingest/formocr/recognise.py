@@ -2,7 +2,8 @@
 
 1. ``grid.analyse`` finds the ruling lines and the cells; the lines are painted white.
 2. The text outside the tables (title, paragraphs, label lines) is read in one Tesseract call
-   on the page with the tables blanked (``--psm 4``, one column of lines of varying size).
+   on the page with the tables blanked (``--psm 4``, one column of lines of varying size),
+   its blank bands squeezed out and cropped to the text (``_page_pass``).
    The cells are cut out (trimmed to their ink), stacked into one tall strip with white
    space between them and read in one more call (``--psm 6``; one call for both, the strip
    below the page at ``--psm 4``, read two-line header cells and lone 无 worse); the words
