@@ -142,7 +142,7 @@ def run_ocr(
             # (scans inside PDFs) get ocrmypdf's deskew and Tesseract's orientation pass.
             command += ["--deskew", "--rotate-pages"] if deskew else []
         # ocrmypdf's own temporary files inside ours, so a sweep finds them (ingest/ocrtemp.py).
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "OPENCV_FOR_THREADS_NUM": "1", "TMPDIR": tmp}
         if settings.tables:
             command, env = _table_command(command, env, Path(tmp, "pages"))
         command += [str(src), str(out)]
@@ -286,6 +286,7 @@ def warm(tables: bool) -> None:
     if tables in _warmed or not forking():
         return
     _warmed.add(tables)
+    one_thread()
     for name in _OCRMYPDF_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)

@@ -37,7 +37,6 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-import cv2
 import numpy as np
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
@@ -247,9 +246,9 @@ def initialize(plugin_manager) -> None:
     glyphless_text_layer()
     fast_png()
     cache_probes()
-    # OpenCV on one thread, as in the worker (ingest.ocr.one_thread; that module needs
-    # Django, this process may not have it).
-    cv2.setNumThreads(1)
+    # OpenCV's thread count is set by the process that starts or forks this one
+    # (ingest.ocr.one_thread, OPENCV_FOR_THREADS_NUM): changing it here, in a child forked
+    # from a process whose OpenCV threads had started, waits for threads the child has not.
 
 
 @hookimpl
