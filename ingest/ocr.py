@@ -142,7 +142,7 @@ def run_ocr(
             # (scans inside PDFs) get ocrmypdf's deskew and Tesseract's orientation pass.
             command += ["--deskew", "--rotate-pages"] if deskew else []
         # ocrmypdf's own temporary files inside ours, so a sweep finds them (ingest/ocrtemp.py).
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp}
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "OPENCV_FOR_THREADS_NUM": "1", "TMPDIR": tmp}
         if settings.tables:
             command, env = _table_command(command, env, Path(tmp, "pages"))
         command += [str(src), str(out)]
@@ -269,6 +269,16 @@ _OCRMYPDF_MODULES = (
 _warmed: set[bool] = set()
 
 
+def one_thread() -> None:
+    """OpenCV on one thread in this process (and the children it forks), as Tesseract
+    (``OMP_THREAD_LIMIT=1``) and PP-OCR are: a worker runs one process per core, and OpenCV's
+    own thread pool on top of that spent about 40 % more CPU on the same page analysis
+    (docs/benchmarks.md "Ingest")."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 def warm(tables: bool) -> None:
     """Import ocrmypdf, and for table OCR its plugin with its models loaded, in this process
     (once), so that every forked child has them. A worker calls it when its process starts
@@ -276,6 +286,7 @@ def warm(tables: bool) -> None:
     if tables in _warmed or not forking():
         return
     _warmed.add(tables)
+    one_thread()
     for name in _OCRMYPDF_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)

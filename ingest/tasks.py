@@ -92,4 +92,5 @@ def _reclaim_own_work(sender=None, **kwargs) -> None:
 def _load_ocr(**kwargs) -> None:
     """Each pool process loads ocrmypdf and the OCR models once; a document's OCR runs in a
     child forked from it (ingest.ocr), so no document loads them again."""
+    ocr.one_thread()
     ocr.warm(pipeline.ocr_settings().tables)

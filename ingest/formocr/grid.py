@@ -44,6 +44,9 @@ class Grid:
     tables: list[tuple[int, int, int, int]]  # bounding box of each table
     line_mask: np.ndarray
     angle: float = 0.0
+    # The page's ink (``binarize``, 255 on 0) with the ruling lines (thickened) taken out:
+    # what the cells' text boxes are measured on, so the page is not binarised again.
+    ink: np.ndarray | None = None
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:
@@ -117,8 +120,15 @@ def _extend(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
 
 def skew_angle(horizontal: np.ndarray) -> float:
     """Median angle (degrees) of the long horizontal ruling lines; 0 without any."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
     w = horizontal.shape[1]
+    # Labelled inside the box around the lines only (the same components, shifted): a page
+    # without ruling lines costs nothing.
+    bx, by, bw, bh = cv2.boundingRect(horizontal)
+    if bw < w / 4:
+        return 0.0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        horizontal[by : by + bh, bx : bx + bw], connectivity=8
+    )
     angles, weights = [], []
     for i in range(1, n):
         if stats[i][2] < w / 4:
@@ -160,9 +170,10 @@ def analyse(grey: np.ndarray, dpi: float = 300.0, deskew: float = 0.15) -> Grid:
     thick = cv2.dilate(lines, np.ones((3, 3), np.uint8), iterations=1)
     clean = grey.copy()
     clean[thick > 0] = 255
+    ink[thick > 0] = 0
     grid_mask = cv2.bitwise_or(_extend(horizontal, dpi, True), _extend(vertical, dpi, False))
     grid_mask = cv2.dilate(grid_mask, np.ones((3, 3), np.uint8))
-    cells = _cells(grid_mask, dpi)
+    cells = enclosed_cells(grid_mask, dpi)
     cells = [c for c in cells if not _is_frame(c, cells)]
     tables = _tables(grid_mask, cells)
     _assign(cells, tables)
@@ -175,7 +186,7 @@ def analyse(grey: np.ndarray, dpi: float = 300.0, deskew: float = 0.15) -> Grid:
         tables = _tables(grid_mask, cells)
         _assign(cells, tables)
         _index(cells, grid_mask)
-    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines, angle=angle)
+    return Grid(clean=clean, cells=cells, tables=tables, line_mask=lines, angle=angle, ink=ink)
 
 
 def _assign(cells: list[Cell], tables: list[tuple[int, int, int, int]]) -> None:
@@ -219,22 +230,35 @@ def _boxed_text(cells: list[Cell]) -> list[Cell]:
     return out
 
 
-def _cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
+def enclosed_cells(grid_mask: np.ndarray, dpi: float) -> list[Cell]:
+    """The regions the ruling lines (``grid_mask``) enclose that are cells: rectangles of at
+    least a small cell's size, not touching the page's edge; in page order."""
     h, w = grid_mask.shape
-    free = (grid_mask == 0).astype(np.uint8)
+    # Labelled inside the box around the lines, one pixel wider (the same cells: a free
+    # region that reaches that box's edge joins the page around the tables, which reaches
+    # the page's edge). A page without ruling lines costs nothing.
+    bx, by, bw, bh = cv2.boundingRect(grid_mask)
+    if bw == 0 or bh == 0:
+        return []
+    x0, y0 = max(0, bx - 1), max(0, by - 1)
+    x1, y1 = min(w, bx + bw + 1), min(h, by + bh + 1)
+    free = (grid_mask[y0:y1, x0:x1] == 0).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=4)
     min_w, min_h = int(dpi * 0.08), int(dpi * 0.12)
     cells = []
     for i in range(1, n):
         x, y, cw, ch, area = stats[i]
-        if x == 0 or y == 0 or x + cw >= w or y + ch >= h:
+        if x == 0 or y == 0 or x + cw >= x1 - x0 or y + ch >= y1 - y0:
             continue  # the page around the tables
+        x, y = x + x0, y + y0
         if cw < min_w or ch < min_h or cw * ch > 0.6 * w * h:
             continue
         if area < 0.6 * cw * ch:
             continue  # not a rectangle: an open region, not a cell
         cells.append(Cell(table=0, row=0, col=0, box=(int(x), int(y), int(x + cw), int(y + ch))))
-    return cells
+    # Top to bottom, left to right: OpenCV numbers the regions in an order that depends on
+    # how it splits the image into stripes (its thread count, the crop), not on the page.
+    return sorted(cells, key=lambda c: (c.box[1], c.box[0]))
 
 
 def _tables(grid_mask: np.ndarray, cells: list[Cell]) -> list[tuple[int, int, int, int]]:

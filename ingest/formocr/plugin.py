@@ -30,6 +30,7 @@ there, so a document's run starts with Tesseract's and PP-OCR's models in memory
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -184,6 +185,48 @@ def fast_png(level: int = 1) -> None:
     Image.register_save("PNG", save)
 
 
+# The programs ocrmypdf asks for their version or languages on every run (7 processes a
+# document: tesseract --version four times, gs --version twice, tesseract --list-langs).
+_PROBES = ("--version", "--list-langs")
+
+
+def cache_probes() -> bool:
+    """Answer ocrmypdf's version and language probes of its helper programs once per worker
+    process instead of starting them again for every document. The programs cannot change
+    under a running worker (an upgrade restarts it). Nothing else ocrmypdf runs is cached."""
+    try:
+        from ocrmypdf.subprocess import _run
+    except ImportError:  # another ocrmypdf: it probes as it always did
+        return False
+    original = _run.subprocess_run
+    if getattr(original, "hedang_cached", False):
+        return True
+    answers: dict[tuple, object] = {}
+
+    def run(args, *rest, **kwargs):
+        if rest or not isinstance(args, list | tuple) or len(args) != 2 or args[1] not in _PROBES:
+            return original(args, *rest, **kwargs)
+        env = kwargs.get("env") or os.environ
+        key = (*map(str, args), env.get("TESSDATA_PREFIX"), bool(kwargs.get("text")))
+        if key not in answers:
+            answers[key] = original(args, *rest, **kwargs)
+        return answers[key]
+
+    run.hedang_cached = True
+    _run.subprocess_run = run
+    return True
+
+
+def _probe_now() -> None:
+    # The answers the forked children of the worker will ask for, asked here once.
+    from ocrmypdf._exec import ghostscript, tesseract
+
+    with contextlib.suppress(Exception):
+        tesseract.version()
+        tesseract.get_languages()
+        ghostscript.version()
+
+
 def warm() -> None:
     """Load what every page needs (Tesseract's model, PP-OCR's recogniser) in this process:
     ingest.ocr calls it in the worker before it forks ocrmypdf's process for a document."""
@@ -193,6 +236,8 @@ def warm() -> None:
     tessapi.warm(LANG)
     cellread.available()
     _occulta()
+    if cache_probes():
+        _probe_now()
 
 
 @hookimpl
@@ -200,6 +245,10 @@ def initialize(plugin_manager) -> None:
     # Called in ocrmypdf's own process only (ingest.ocr forks or starts it for each document).
     glyphless_text_layer()
     fast_png()
+    cache_probes()
+    # OpenCV's thread count is set by the process that starts or forks this one
+    # (ingest.ocr.one_thread, OPENCV_FOR_THREADS_NUM): changing it here, in a child forked
+    # from a process whose OpenCV threads had started, waits for threads the child has not.
 
 
 @hookimpl

@@ -105,3 +105,28 @@ def test_a_forked_ocrmypdf_run_gives_the_text_layer(tmp_path, settings):
     output = run_ocr(to_pdf(buf.getvalue(), "image/png"), has_text=False, deskew=False)
     assert "核对" in output.page_texts[0]
     assert output.pdf.startswith(b"%PDF") and output.ocr_pages == (1,)
+
+
+def test_ocrmypdfs_version_probes_start_each_program_once(monkeypatch):
+    from ocrmypdf._exec import tesseract
+    from ocrmypdf.subprocess import _run
+
+    from ingest.formocr import plugin
+
+    started = []
+    real = _run.subprocess_run
+
+    def counting(args, *rest, **kwargs):
+        started.append(tuple(map(str, args)))
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(_run, "subprocess_run", counting)
+    assert plugin.cache_probes()
+    first = tesseract.version()
+    assert tesseract.version() == first and tesseract.get_languages() >= {"chi_sim"}
+    tesseract.get_languages()
+    assert started == [("tesseract", "--version"), ("tesseract", "--list-langs")]
+    # Anything else ocrmypdf runs is started every time.
+    _run.run(["tesseract", "--help"], capture_output=True)
+    _run.run(["tesseract", "--help"], capture_output=True)
+    assert started[2:] == [("tesseract", "--help")] * 2

@@ -35,3 +35,57 @@ def test_skewed_page_is_straightened(households):
     grid = analyse(rotate(grey, 1.5), 300)
     assert abs(grid.angle + 1.5) < 0.3 or abs(grid.angle - 1.5) < 0.3
     assert len(grid.tables) == 5
+
+
+def _cells_labelling_the_whole_page(grid_mask: np.ndarray, dpi: float) -> list[tuple]:
+    """The cells as ``grid.enclosed_cells`` found them before it labelled only the box around the
+    lines: every free region of the whole page."""
+    import cv2
+
+    h, w = grid_mask.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats((grid_mask == 0).astype(np.uint8), 4)
+    out = []
+    for x, y, cw, ch, area in stats[1:]:
+        if x == 0 or y == 0 or x + cw >= w or y + ch >= h:
+            continue
+        if cw < int(dpi * 0.08) or ch < int(dpi * 0.12) or cw * ch > 0.6 * w * h:
+            continue
+        if area >= 0.6 * cw * ch:
+            out.append((int(x), int(y), int(x + cw), int(y + ch)))
+    return out
+
+
+def test_cells_are_those_of_the_whole_page(households):
+    from ingest.formocr.grid import enclosed_cells
+
+    for form, preset in (("home_visit", "scan"), ("report", "scan_bw"), ("plain", "scan")):
+        page = degrade(render_form(form, households[0]).images[0], preset, seed=3)
+        grey = np.asarray(page.convert("L"))
+        grid = analyse(grey, 300)
+        mask = np.zeros_like(grey)
+        # A grid that reaches the page's edge on one side and not the others.
+        mask[:, 400:405] = mask[300:305, 400:] = mask[900:905, 400:] = 255
+        mask[300:905, 1200:1205] = mask[300:905, 2000:2005] = 255
+        for lines in (grid.line_mask, mask):
+            found = [c.box for c in enclosed_cells(lines, 300)]
+            assert sorted(found) == sorted(_cells_labelling_the_whole_page(lines, 300))
+            assert found == sorted(found, key=lambda b: (b[1], b[0]))
+        assert form == "plain" or grid.cells
+
+
+def test_the_grid_gives_its_ink_without_the_lines(households):
+    from ingest.formocr.grid import binarize
+
+    grey = np.asarray(render_form("home_visit", households[0]).images[0].convert("L"))
+    grid = analyse(grey, 300)
+    assert grid.ink is not None and not grid.ink[grid.line_mask > 0].any()
+    # Away from the lines it is the page's binarisation.
+    far = cv2_dilate(grid.line_mask, 80) == 0
+    assert (grid.ink[far] == binarize(grey)[far]).all()
+    assert grid.ink[far].any()
+
+
+def cv2_dilate(mask: np.ndarray, size: int) -> np.ndarray:
+    import cv2
+
+    return cv2.dilate(mask, np.ones((size, size), np.uint8))
