@@ -222,7 +222,6 @@ def _page_pass(outside: np.ndarray, ink: np.ndarray, dpi: float) -> list[Line]:
     cols = np.flatnonzero(ink.any(axis=0))
     margin = max(20, int(dpi * 0.2))
     x0, x1 = max(0, int(cols[0]) - margin), min(w, int(cols[-1]) + 1 + margin)
-    keep = np.zeros(h, bool)
     # Every row within ``margin`` of a row with ink is kept.
     edges = np.zeros(h + 1, np.int32)
     np.add.at(edges, np.maximum(rows - margin, 0), 1)
