@@ -43,10 +43,10 @@ class Grid:
     cells: list[Cell]
     tables: list[tuple[int, int, int, int]]  # bounding box of each table
     line_mask: np.ndarray
-    angle: float = 0.0
     # The page's ink (``binarize``, 255 on 0) with the ruling lines (thickened) taken out:
     # what the cells' text boxes are measured on, so the page is not binarised again.
-    ink: np.ndarray | None = None
+    ink: np.ndarray
+    angle: float = 0.0
 
 
 def binarize(grey: np.ndarray) -> np.ndarray:

@@ -173,18 +173,6 @@ def check(
     return out
 
 
-def reread(
-    texts: dict[int, str],
-    boxes: Sequence[Sequence[int]],
-    clean: np.ndarray,
-    ink: np.ndarray,
-    dpi: float,
-) -> dict[int, tuple[str, tuple[int, int, int, int]]]:
-    """``{cell index: (reading, its text box)}`` for the cells of ``texts`` (index → what
-    Tesseract read) whose reading fails its check and whose PP-OCR reading passes it."""
-    return check(texts, boxes, clean, ink, dpi).found
-
-
 # --- dates ----------------------------------------------------------------------------------
 
 # A date as the forms write it, and anything shaped like one: four characters before 年,

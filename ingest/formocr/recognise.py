@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from ingest.formocr import cellread, columns, numbercells, tessapi
-from ingest.formocr.grid import Cell, analyse, binarize
+from ingest.formocr.grid import Cell, analyse
 from ingest.formocr.rectify import find_page, flatten, unwarp_box
 from ingest.formocr.textbox import text_box
 
@@ -160,8 +160,7 @@ def _recognise(grey: np.ndarray, dpi: float) -> PageResult:
     clean = grid.clean
     # The grid's own binarisation, its ruling lines taken out (binarising the cleaned page
     # again cost 0.14 CPU s a page; near a removed line a pixel or two of ink differ).
-    ink = grid.ink if grid.ink is not None else binarize(clean)
-    ink[grid.line_mask > 0] = 0
+    ink = grid.ink
     # Text outside the tables.
     outside = clean.copy()
     ink_outside = ink.copy()

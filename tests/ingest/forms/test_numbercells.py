@@ -62,10 +62,10 @@ def test_which_readings_are_number_cells_that_need_reading_again():
 def test_a_misread_digit_is_corrected_by_a_reread_that_passes_the_checksum():
     page, box = _page(PRINTED, specks=60)
     # Tesseract read an 8 for the 0 at position 15: the check digit fails.
-    found = numbercells.reread({0: "420102198503151807"}, [box], page, binarize(page), 300)
+    found = numbercells.check({0: "420102198503151807"}, [box], page, binarize(page), 300).found
     assert found[0][0] == PRINTED
     # A valid reading is not read again.
-    assert numbercells.reread({0: PRINTED}, [box], page, binarize(page), 300) == {}
+    assert numbercells.check({0: PRINTED}, [box], page, binarize(page), 300).found == {}
 
 
 @needs_ppocr
@@ -74,7 +74,7 @@ def test_a_reread_that_fails_the_checksum_too_is_not_taken_and_the_field_is_flag
     ink = binarize(page)
     # PP-OCR reads the page right, but what is printed is no valid ID: nothing is taken.
     assert cellread.decode(cellread.probabilities([np.dstack([page] * 3)[5:135]])[0])[0]
-    assert numbercells.reread({0: WRONG_CHECK}, [box], page, ink, 300) == {}
+    assert numbercells.check({0: WRONG_CHECK}, [box], page, ink, 300).found == {}
     fields = {"members": [{"name": "张伟华", "id_number": convert(WRONG_CHECK, "id")}]}
     [flag] = unsure_ids(fields)
     assert flag["path"] == "members/0/id_number" and flag["value"] == WRONG_CHECK
@@ -103,11 +103,13 @@ def test_the_text_box_keeps_characters_made_of_flat_or_stacked_parts(name, speck
 @needs_ppocr
 def test_an_amount_misread_by_tesseract_is_read_again_in_its_format():
     page, box = _page("7,212.23元", specks=80)
-    [(text, _)] = numbercells.reread({0: "242.237C"}, [box], page, binarize(page), 300).values()
+    [(text, _)] = numbercells.check(
+        {0: "242.237C"}, [box], page, binarize(page), 300
+    ).found.values()
     assert convert(text, "amount") == "7212.23"
     # A cell that holds no amount in the printed format keeps what Tesseract read.
     page, box = _page("7,2l2.2元")
-    assert numbercells.reread({0: "7,2l2.2元"}, [box], page, binarize(page), 300) == {}
+    assert numbercells.check({0: "7,2l2.2元"}, [box], page, binarize(page), 300).found == {}
 
 
 def _cell(row: int, col: int, text: str) -> dict:
