@@ -43,6 +43,7 @@ from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.hocrtransform import BoundingBox, OcrClass, OcrElement
 from PIL import Image
 
+from ingest.formocr.raster import page_png
 from ingest.formocr.recognise import PageResult, recognise
 
 OUT_DIR = "HEDANG_FORMOCR_DIR"
@@ -126,8 +127,10 @@ def _occulta():
 
 @cache
 def _used_codepoints(count: int) -> frozenset[int]:
-    # Keyed by the size of ``_used``: it only grows, so the size tells when it changed.
-    return frozenset(ord(c) for c in _used)
+    # Keyed by the size of ``_used``: it only grows, so the size tells when it changed. The
+    # space is always in: the renderer measures whole lines (words joined by spaces), and a
+    # line it could not set in the cut font got the whole of Occulta (0.1 CPU s to load).
+    return frozenset(ord(c) for c in _used) | {ord(" ")}
 
 
 def _document_font(fallback, text: str):
@@ -166,7 +169,26 @@ def glyphless_text_layer() -> bool:
         return _document_font(self.font_provider.get_fallback_font(), word_text)
 
     MultiFontManager.select_font_for_word = glyphless
+    MultiFontManager.fonts = property(_fonts_found_once)
     return True
+
+
+# The fonts ocrmypdf's renderer finds on this host, by the renderer's font folder.
+_found_fonts: dict[str, dict] = {}
+
+
+def _fonts_found_once(manager) -> dict:
+    """ocrmypdf's renderer asks for every font it can find (searching the system's font
+    folders for 26 names) once for each line of text, only to read NotoSans' metrics: 365
+    searches, 0.6 CPU s for the 6 documents of bench/ingest. Found once per process and font
+    folder here (the worker finds them before it forks, :func:`warm`); the fonts installed
+    cannot change under a running worker (an upgrade restarts it)."""
+    provider = manager.font_provider
+    providers = getattr(provider, "providers", [provider])
+    key = "|".join(f"{type(p).__name__}:{getattr(p, 'font_dir', '')}" for p in providers)
+    if key not in _found_fonts:
+        _found_fonts[key] = manager.get_all_fonts()
+    return _found_fonts[key]
 
 
 def fast_png(level: int = 1) -> None:
@@ -236,6 +258,12 @@ def warm() -> None:
     tessapi.warm(LANG)
     cellread.available()
     _occulta()
+    if glyphless_text_layer():
+        from ocrmypdf import data
+        from ocrmypdf.font.multi_font_manager import MultiFontManager
+
+        # The folder ocrmypdf's renderer gives its font manager (ocrmypdf._graft).
+        MultiFontManager(Path(data.__file__).parent).fonts  # noqa: B018 (found now)
     if cache_probes():
         _probe_now()
 
@@ -254,3 +282,28 @@ def initialize(plugin_manager) -> None:
 @hookimpl
 def get_ocr_engine(options):
     return TableOcrEngine()
+
+
+@hookimpl
+def rasterize_pdf_page(
+    input_file: Path,
+    output_file: Path,
+    raster_device: str,
+    raster_dpi,
+    pageno: int,
+    page_dpi,
+    rotation: int | None,
+    filter_vector: bool,
+    stop_on_soft_error: bool,
+    options,
+    use_cropbox: bool,
+) -> Path | None:
+    """A scanned page's own pixels (ingest.formocr.raster); None lets ocrmypdf render it."""
+    if rotation or filter_vector or use_cropbox:
+        return None
+    dpi = page_dpi or raster_dpi
+    png = page_png(input_file, pageno, (raster_dpi.x, raster_dpi.y), raster_device, (dpi.x, dpi.y))
+    if png is None:
+        return None
+    Path(output_file).write_bytes(png)
+    return output_file
