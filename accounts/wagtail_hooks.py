@@ -6,13 +6,12 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from accounts import admin_urls
 from archive.views.menu import PermissionMenuItem
 
 
 @hooks.register("register_admin_urls")
 def accounts_urls():
-    return [path("accounts/", include(admin_urls, namespace="accounts_admin"))]
+    return [path("accounts/", include("accounts.admin_urls", namespace="accounts_admin"))]
 
 
 def _items():

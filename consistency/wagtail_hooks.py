@@ -11,12 +11,11 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import HeaderButton
 
 from archive.views.menu import PermissionMenuItem
-from consistency import urls
 
 
 @hooks.register("register_admin_urls")
 def consistency_urls():
-    return [path("consistency/", include(urls, namespace="consistency"))]
+    return [path("consistency/", include("consistency.urls", namespace="consistency"))]
 
 
 @hooks.register("register_admin_menu_item")

@@ -251,7 +251,11 @@ def encode_frame(image: Image.Image, dpi: tuple[int, int]) -> bytes:
     if image.mode in ("RGB", "RGBA", "CMYK"):
         image.convert("RGB").save(buf, format="JPEG", quality=92, dpi=dpi)
     else:
-        image.convert("L" if image.mode != "1" else "1").save(buf, format="PNG", dpi=dpi)
+        # zlib level 4, not PIL's 6: this PNG is the access copy's page image (img2pdf and
+        # the PDF/A keep it as it is), and on 300-dpi scans level 4 writes files 1 % larger
+        # in three quarters of the time (0.69 against 0.89 CPU s for the 8 bench/ingest pages).
+        grey = image.convert("L" if image.mode != "1" else "1")
+        grey.save(buf, format="PNG", dpi=dpi, compress_level=4)
     return buf.getvalue()
 
 

@@ -13,7 +13,6 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from archive.views.menu import PermissionMenuItem
-from ingest import urls
 from ingest.models import Station
 from ingest.views.common import INGEST_PERMISSION, REVIEW_PERMISSION
 from ingest.views.stations import StationPermissionPolicy, StationViewSet
@@ -23,7 +22,7 @@ register_permission_policy(Station, StationPermissionPolicy(Station))
 
 @hooks.register("register_admin_urls")
 def ingest_urls():
-    return [path("ingest/", include(urls, namespace="ingest"))]
+    return [path("ingest/", include("ingest.urls", namespace="ingest"))]
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,7 +13,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from archive.models import Item
 from archive.views.menu import PermissionMenuItem
-from loans import reading, urls
+from loans import reading
 from loans.models import Loan, LoanItem
 
 
@@ -24,7 +24,7 @@ class LoansSubmenu(SubmenuMenuItem):
 
 @hooks.register("register_admin_urls")
 def loans_urls():
-    return [path("loans/", include(urls, namespace="loans"))]
+    return [path("loans/", include("loans.urls", namespace="loans"))]
 
 
 @hooks.register("register_admin_menu_item")

@@ -10,12 +10,12 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from archive.views.menu import PermissionMenuItem
-from retention import queries, urls
+from retention import queries
 
 
 @hooks.register("register_admin_urls")
 def retention_urls():
-    return [path("retention/", include(urls, namespace="retention"))]
+    return [path("retention/", include("retention.urls", namespace="retention"))]
 
 
 _menu = Menu(

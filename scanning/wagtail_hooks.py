@@ -9,7 +9,6 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from archive.masking import may_download_originals
 from ingest.views.common import INGEST_PERMISSION
-from scanning import urls
 from scanning.views.printing import PRINT_PERMISSION
 
 
@@ -20,7 +19,7 @@ class PrintMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def scanning_urls():
-    return [path("scanning/", include(urls, namespace="scanning"))]
+    return [path("scanning/", include("scanning.urls", namespace="scanning"))]
 
 
 @hooks.register("register_admin_menu_item")

@@ -6,7 +6,6 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from search.views import SearchView
 
 PERMISSION = "archive.view_item"
 
@@ -18,6 +17,8 @@ class SearchMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def search_urls():
+    from search.views import SearchView  # imported with the URLs, not by every process
+
     return [path("search/", SearchView.as_view(), name="hedang_search")]
 
 

@@ -14,12 +14,12 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from archive.views.menu import PermissionMenuItem
-from staffui import cms, dashboard, urls
+from staffui import cms, dashboard
 
 
 @hooks.register("register_admin_urls")
 def staffui_urls():
-    return [path("desk/", include(urls, namespace="staffui"))]
+    return [path("desk/", include("staffui.urls", namespace="staffui"))]
 
 
 @hooks.register("construct_main_menu")
