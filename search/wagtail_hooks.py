@@ -6,7 +6,6 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-
 PERMISSION = "archive.view_item"
 
 

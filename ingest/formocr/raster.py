@@ -19,7 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
-from PIL import Image
 
 # What ocrmypdf's raster devices give, and the exact conversions from a scan's own mode.
 DEVICE_MODES = {"pnggray": "L", "png16m": "RGB", "pngmono": "1"}
@@ -85,7 +84,9 @@ def _stream_as_png(image: pikepdf.Object, mode: str, dpi: tuple[float, float]) -
         return None
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     per_metre = [round(d / 0.0254) for d in dpi]
     header = struct.pack(">IIBBBBB", width, int(image.Height), depth, colour_type, 0, 0, 0)
@@ -111,7 +112,9 @@ def _full_page_image(page: pikepdf.Page) -> pikepdf.Object | None:
         return None
     matrix = [Decimal(str(v)) for v in ops[1][1]]
     wanted = [right - left, 0, 0, top - bottom, left, bottom]
-    if len(matrix) != 6 or any(abs(m - w) > _TOLERANCE for m, w in zip(matrix, wanted)):
+    if len(matrix) != 6 or any(
+        abs(m - w) > _TOLERANCE for m, w in zip(matrix, wanted, strict=True)
+    ):
         return None
     name = ops[2][1][0]
     xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
