@@ -126,6 +126,13 @@ def _occulta():
 
 
 @cache
+def _occulta_cmap() -> dict[int, str]:
+    """Occulta's whole cmap (65,536 entries), read once in the worker before it forks, not
+    in every document's process; taken before any cut of the tables."""
+    return _occulta().getBestCmap()
+
+
+@cache
 def _used_codepoints(count: int) -> frozenset[int]:
     # Keyed by the size of ``_used``: it only grows, so the size tells when it changed. The
     # space is always in: the renderer measures whole lines (words joined by spaces), and a
@@ -147,8 +154,8 @@ def _document_font(fallback, text: str):
     if not all(ord(c) in chars for c in text):
         return fallback
     if chars not in _fonts:
+        full = _occulta_cmap()
         font = _occulta()
-        full = font.getBestCmap()
         cmap = {cp: full[cp] for cp in chars if cp in full}
         for table in font["cmap"].tables:
             table.cmap = dict(cmap)
@@ -257,7 +264,7 @@ def warm() -> None:
 
     tessapi.warm(LANG)
     cellread.available()
-    _occulta()
+    _occulta_cmap()
     if glyphless_text_layer():
         from ocrmypdf import data
         from ocrmypdf.font.multi_font_manager import MultiFontManager
