@@ -305,8 +305,19 @@ def rasterize_pdf_page(
     options,
     use_cropbox: bool,
 ) -> Path | None:
-    """A scanned page's own pixels (ingest.formocr.raster); None lets ocrmypdf render it."""
+    """A scanned page's own pixels (ingest.formocr.raster); None lets ocrmypdf render it.
+
+    Only for pages straightened before OCR (ingest.scanprep): when ocrmypdf deskews or turns
+    the page itself, its angle is found on the rasterised page, and on the sharper original
+    it came out different enough to split a paragraph's lines on a bench/ocr page (0.99 ->
+    0.67 of its characters), so those pages are rendered as before."""
     if rotation or filter_vector or use_cropbox:
+        return None
+    if (
+        options is None
+        or getattr(options, "deskew", True)
+        or getattr(options, "rotate_pages", True)
+    ):
         return None
     dpi = page_dpi or raster_dpi
     png = page_png(input_file, pageno, (raster_dpi.x, raster_dpi.y), raster_device, (dpi.x, dpi.y))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import img2pdf
 import numpy as np
@@ -14,6 +15,8 @@ from PIL import Image
 from ingest.formocr import plugin
 
 DPI = Resolution(300, 300)
+# What ingest.ocr asks of ocrmypdf for pages ingest.scanprep straightened.
+STRAIGHTENED = SimpleNamespace(deskew=False, rotate_pages=False)
 
 
 def _page(mode: str, fmt: str = "PNG", size=(2480, 3508)) -> tuple[bytes, Image.Image]:
@@ -28,7 +31,9 @@ def _page(mode: str, fmt: str = "PNG", size=(2480, 3508)) -> tuple[bytes, Image.
 def _rasterise(tmp_path, pdf: bytes, device: str, dpi=DPI):
     src, out = tmp_path / "in.pdf", tmp_path / "page.png"
     src.write_bytes(pdf)
-    done = plugin.rasterize_pdf_page(src, out, device, dpi, 1, dpi, 0, False, False, None, False)
+    done = plugin.rasterize_pdf_page(
+        src, out, device, dpi, 1, dpi, 0, False, False, STRAIGHTENED, False
+    )
     return None if done is None else Image.open(out)
 
 
@@ -81,13 +86,29 @@ def test_other_pages_are_left_to_the_renderer(tmp_path):
     src.write_bytes(pdf)
     out = tmp_path / "x.png"
     assert (
-        plugin.rasterize_pdf_page(src, out, "pnggray", DPI, 1, DPI, 90, False, False, None, False)
+        plugin.rasterize_pdf_page(
+            src, out, "pnggray", DPI, 1, DPI, 90, False, False, STRAIGHTENED, False
+        )
         is None
     )
     assert (
         plugin.rasterize_pdf_page(src, out, "pnggray", DPI, 1, DPI, 0, True, False, None, False)
         is None
     )
+    assert not out.exists()
+
+
+def test_pages_ocrmypdf_straightens_are_rendered(tmp_path):
+    pdf, _ = _page("L")
+    src, out = tmp_path / "in.pdf", tmp_path / "page.png"
+    src.write_bytes(pdf)
+    for options in (
+        None,
+        SimpleNamespace(deskew=True, rotate_pages=False),
+        SimpleNamespace(deskew=False, rotate_pages=True),
+    ):
+        args = (src, out, "pnggray", DPI, 1, DPI, 0, False, False, options, False)
+        assert plugin.rasterize_pdf_page(*args) is None
     assert not out.exists()
 
 
