@@ -92,7 +92,9 @@ def test_other_pages_are_left_to_the_renderer(tmp_path):
         is None
     )
     assert (
-        plugin.rasterize_pdf_page(src, out, "pnggray", DPI, 1, DPI, 0, True, False, None, False)
+        plugin.rasterize_pdf_page(
+            src, out, "pnggray", DPI, 1, DPI, 0, True, False, STRAIGHTENED, False
+        )
         is None
     )
     assert not out.exists()
