@@ -312,7 +312,8 @@ def _file_locked(
         files=files,
         pages=prepared.pages,
     )
-    filing.file_item(item, filing_fields_only=True)  # the 档号: gap-free, in this transaction
+    # The 档号: gap-free, in this transaction (no savepoint: a failure rolls the filing back).
+    filing.file_item(item, filing_fields_only=True, savepoint=False)
     if spec.category in settings.HEDANG_PUSH_PRINT_CATEGORIES:
         PrintTask.objects.create(item=item)  # its copy is made when it is printed
     if sealed is None:
