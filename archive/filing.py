@@ -94,12 +94,15 @@ def _increment(class_key: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def file_item(item: Item, *, filing_fields_only: bool = False) -> Item:
+def file_item(item: Item, *, filing_fields_only: bool = False, savepoint: bool = True) -> Item:
     """Give a household-linked item its 档号 and mark it filed. Idempotent for filed items.
 
     Saves the whole item (callers set other fields before filing), or with
     ``filing_fields_only`` — for an item just created and not changed since — only what
-    filing sets: a short UPDATE instead of every column (its ``fields`` JSON included)."""
+    filing sets: a short UPDATE instead of every column (its ``fields`` JSON included).
+    ``savepoint=False``: for a caller whose own transaction rolls back whole when filing
+    fails (no savepoint to give the number back to: the caller's rollback does), two round
+    trips fewer while the class's counter is locked."""
     if item.archive_number:
         return item
     if item.household_id is None:
@@ -111,7 +114,7 @@ def file_item(item: Item, *, filing_fields_only: bool = False) -> Item:
     pattern = archive_number_pattern()
     before = {name: getattr(item, name) for name in _FILING_FIELDS}
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             item.year = item.formation_date.year
             item.retention = settings.HEDANG_RETENTION_CODE
             item.retention_start = retention_start(item.formation_date)

@@ -12,7 +12,10 @@ from search import service as search_service
 HEAD_RELATION = "本人"
 
 
-def upsert_household(spec: Push, summary: dict) -> Household:
+def upsert_household(spec: Push, summary: dict) -> tuple[Household, list[Member]]:
+    """The household, locked or created, with its members after this push (in pk order, as
+    ``household.members`` gives them: the pushed item's search document is built from
+    them)."""
     # Locked when it exists; created otherwise. Two pushes creating the same household at
     # once: the second insert fails on the unique (agency, head) and the whole filing
     # transaction is retried (push/platform.py), when it finds and locks the first one's row.
@@ -43,11 +46,11 @@ def upsert_household(spec: Push, summary: dict) -> Household:
         summary["household_changed"] = changed
     summary["household"] = {"id": household.pk, "head": household.head_id_number}
     summary["household_created"] = created
-    _members(household, spec, summary, created)
-    return household
+    members = _members(household, spec, summary, created)
+    return household, members
 
 
-def _members(household: Household, spec: Push, summary: dict, created: bool) -> None:
+def _members(household: Household, spec: Push, summary: dict, created: bool) -> list[Member]:
     current = [] if created else list(household.members.all())
     by_id = {m.id_number: m for m in current if m.id_number}
     by_name = {(m.name, m.relation): m for m in current if not m.id_number}
@@ -90,6 +93,9 @@ def _members(household: Household, spec: Push, summary: dict, created: bool) -> 
         if not created:
             filed = Item.objects.filter(household=household, archive_number__isnull=False)
             search_service.update_items(filed.values_list("pk", flat=True))
+    # The household row is locked, so these are all its members; the new ones were
+    # inserted last, so their pks come after the others'.
+    return current + added
 
 
 def upsert_case(spec: Push, household: Household, summary: dict) -> Case | None:

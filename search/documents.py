@@ -122,10 +122,24 @@ def is_indexable(item) -> bool:
     return bool(item.archive_number) and item.status != Item.Status.DESTROYED
 
 
-def build_document(item) -> IndexDocument:
-    """The document of an item; use :func:`items_for_indexing` to load items efficiently."""
+def build_document(
+    item,
+    *,
+    members: Iterable | None = None,
+    page_texts: Iterable[str] | None = None,
+    linked: list | None = None,
+) -> IndexDocument:
+    """The document of an item; use :func:`items_for_indexing` to load items efficiently.
+
+    A caller that has just written the item can pass what it holds instead of letting this
+    read it: ``members`` (the household's members in pk order, as ``household.members``
+    gives them), ``page_texts`` (the pages' texts in page order) and ``linked`` (the other
+    households it lists: ``[]`` for an item nobody has linked yet). The document is then
+    the same as the one built from the database (tests/search/test_documents_in_hand.py)."""
     household = item.household
-    members = list(household.members.all()) if household else []
+    if members is None:
+        members = household.members.all() if household else []
+    members = list(members) if household else []
     case = item.case
     keys = [item.archive_number or "", item.document_number]
     if household:
@@ -135,7 +149,8 @@ def build_document(item) -> IndexDocument:
         keys += [case.report_number, case.authorization_number]
     names = [household.head_name] if household else []
     names += [m.name for m in members]
-    linked = _linked_households(item)
+    if linked is None:
+        linked = _linked_households(item)
     lines = []
     if linked:
         everyone = ([household] if household else []) + linked
@@ -144,7 +159,8 @@ def build_document(item) -> IndexDocument:
         for h in linked:
             keys += [h.head_id_number, *(m.id_number for m in h.members.all())]
             names += [h.head_name, *(m.name for m in h.members.all())]
-    pages = sorted(item.pages.all(), key=lambda p: p.number)
+    if page_texts is None:
+        page_texts = [p.text for p in sorted(item.pages.all(), key=lambda p: p.number)]
     return IndexDocument(
         item_id=item.pk,
         agency_id=item.agency_id,
@@ -160,7 +176,7 @@ def build_document(item) -> IndexDocument:
         title=T.normalize(item.title),
         keys="\n".join(dict.fromkeys(T.normalize(k).strip() for k in keys if k and k.strip())),
         names="\n".join(dict.fromkeys(T.normalize(n).strip() for n in names if n and n.strip())),
-        text="\n".join(T.normalize(p.text).strip() for p in pages if p.text and p.text.strip()),
+        text="\n".join(T.normalize(t).strip() for t in page_texts if t and t.strip()),
         households="\n".join(lines),
     )
 

@@ -249,10 +249,10 @@ def test_an_index_failure_does_not_fail_the_push(
     """Filed is filed: the receipt is given, search_check names the item missing."""
     from search import service as search_service
 
-    def down(item_id):
+    def down(item, **kwargs):
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(search_service, "index_item", down)
+    monkeypatch.setattr(search_service, "index_written", down)
     receipt, item = pushed(platform_client, signed_report, django_capture_on_commit_callbacks)
     assert receipt["archive_number"] == item.archive_number
     monkeypatch.undo()
