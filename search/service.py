@@ -159,7 +159,7 @@ def index_written(item, *, members: Iterable, page_texts: Iterable[str]) -> None
     """Index an item its caller has just created and committed, from the objects it holds
     (the item with its household, case, agency and subtype set, the household's members in
     pk order, the pages' texts), without reading them back: the same document as
-    :func:`index_item` would build (tests/search/test_documents_in_hand.py), four queries
+    :func:`index_item` would build (tests/push/test_push_index.py), four queries
     fewer. Only for a new item nothing else has linked to other households yet (the platform
     push); inside :func:`deferred`, or for an item that is not indexable, it goes the
     ordinary way."""
