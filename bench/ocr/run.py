@@ -59,6 +59,9 @@ def run_engine(engine: str, png: bytes) -> dict:
     from ingest import ocr
 
     if engine == "ingest":
+        import django
+
+        django.setup()  # ingest.scanprep reads the operation log's models
         from ingest import scanprep
 
         pdf, deskew = scanprep.prepare(png, "image/png").pdf, False
