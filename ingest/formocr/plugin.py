@@ -187,7 +187,7 @@ _found_fonts: dict[str, dict] = {}
 def _fonts_found_once(manager) -> dict:
     """ocrmypdf's renderer asks for every font it can find (searching the system's font
     folders for 26 names) once for each line of text, only to read NotoSans' metrics: 365
-    searches, 0.6 CPU s for the 6 documents of bench/ingest. Found once per process and font
+    searches, 0.37 CPU s for the 6 documents of bench/ingest. Found once per process and font
     folder here (the worker finds them before it forks, :func:`warm`); the fonts installed
     cannot change under a running worker (an upgrade restarts it)."""
     provider = manager.font_provider
