@@ -1,13 +1,14 @@
 """A scanned page's own pixels for OCR, instead of the page rendered again.
 
-ocrmypdf rasterises every page before it reads it. A page that ingest.scanprep (or
-``ocr.to_pdf``) made from a scan is a single image drawn over the whole page at the very
-resolution ocrmypdf asks for, so rendering it (pdfium: 0.1–0.3 CPU s an A4 page at 300 dpi)
-only resamples the scan onto the same grid: a half-pixel shift that blurs strokes (mean
-difference 0.5–4 grey levels, up to 200 on an edge). :func:`page_image` takes the image out of
-the PDF as it is when the page is exactly that, and answers None for anything else (other
-content, a mask, a rotation, another resolution, a cropped or offset page), which is then
-rendered as before.
+ocrmypdf rasterises every page before it reads it. A page that ingest.scanprep made from a
+scan is a single image drawn over the whole page at the very resolution ocrmypdf asks for, so
+rendering it (pdfium: 0.1–0.3 CPU s an A4 page at 300 dpi, and as much again to write it as a
+PNG) only resamples the scan onto the same grid, a little blurred (mean difference 0.5–4 grey
+levels). :func:`page_png` hands the PDF's image stream over as a PNG as it is when the page is
+exactly that, and answers None for anything else (other content, a mask, a rotation, another
+resolution, a cropped or offset page), which is then rendered as before. The plugin uses it
+only for pages ocrmypdf neither deskews nor turns (ingest/formocr/plugin.py says why); on the
+path scans take through ingest the two read equally well (docs/benchmarks.md, OCR).
 """
 
 from __future__ import annotations
