@@ -105,6 +105,30 @@ def needs_reread(text: str) -> str | None:
     return None
 
 
+# A reading this much wider per character than its text box is tall lost characters: the
+# widest characters (Chinese) are about one height wide, digits about half.
+TOO_WIDE = 1.6
+
+
+def _thousands(text: str) -> bool:
+    return bool(re.search(r"\d[,，]\d{3}", text))
+
+
+def amount_doubt(text: str, box: Sequence[int], page_thousands: bool) -> bool:
+    """A cell reading that may be an amount misread although it passes (or escapes) the
+    format check: a digit reading far too short for its text box (2,746.73 read as 73), or
+    four or more digits before the point without the thousands comma every other amount on
+    the page prints (21,291.09 read as 241291.09)."""
+    v = _plain(text)
+    if not v or not any(c.isdigit() for c in v) or _HAN.search(v.removesuffix("元")):
+        return False
+    width, height = box[2] - box[0], box[3] - box[1]
+    if height > 0 and width / len(v) > TOO_WIDE * height:
+        return True
+    whole = v.removesuffix("元").split(".")[0]
+    return page_thousands and valid_amount(v) is not None and whole.isdigit() and len(whole) > 3
+
+
 def read_as(kind: str, probs: np.ndarray) -> str | None:
     """PP-OCR's reading of one cell when it passes the check of ``kind``, else None."""
     text, _ = cellread.decode(probs)
@@ -144,14 +168,20 @@ def check(
     confs = confs or {}
     inset = max(2, int(dpi * 0.008))
     pad = max(3, int(dpi * 0.015))
+    page_thousands = any(valid_amount(t) and _thousands(t) for t in texts.values())
     jobs, crops = [], []
     for index, text in texts.items():
         kind = needs_reread(text)
         if kind is None and confs.get(index, 100.0) < ID_SURE and valid_id(text):
             kind = "second"
+        box = None
+        if kind is None and not id_attempt(text):
+            box = text_box(ink, boxes[index], inset, dpi)
+            if box is not None and amount_doubt(text, box, page_thousands):
+                kind = "doubted amount"
         if kind is None:
             continue
-        box = text_box(ink, boxes[index], inset, dpi)
+        box = box or text_box(ink, boxes[index], inset, dpi)
         if box is None:
             continue
         x0, y0, x1, y1 = box
@@ -162,6 +192,13 @@ def check(
     if not crops or not cellread.available():
         return out
     for (index, kind, box), probs in zip(jobs, cellread.probabilities(crops), strict=True):
+        if kind == "doubted amount":
+            # Taken only when PP-OCR reads a whole amount in the page's style where Tesseract
+            # did not: longer than the short reading, with the comma the page prints.
+            found = read_as("amount", probs)
+            if found and _better_amount(found, texts[index]):
+                out.found[index] = (found, box)
+            continue
         found = read_as("id" if kind == "second" else kind, probs)
         if kind != "second":
             if found:
@@ -171,6 +208,13 @@ def check(
                 {"cell": index, "kind": "id", "readings": [valid_id(texts[index]), found]}
             )
     return out
+
+
+def _better_amount(found: str, read: str) -> bool:
+    """PP-OCR's valid amount over Tesseract's doubted reading: more digits (characters it
+    lost), or the thousands comma the page prints where Tesseract read a digit instead."""
+    more = sum(c.isdigit() for c in found) > sum(c.isdigit() for c in read)
+    return more or (_thousands(found) and not _thousands(read))
 
 
 # --- dates ----------------------------------------------------------------------------------

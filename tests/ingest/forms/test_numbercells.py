@@ -141,3 +141,39 @@ def test_extraction_lists_the_ids_left_invalid_and_only_those():
     assert [u["path"] for u in form.get("unsure", [])] == ["rows/0/id_number"]
     clean = extract_document([_cells_page([(PRINTED, PRINTED)])])
     assert "unsure" not in clean
+
+
+def test_which_amount_readings_are_doubted():
+    doubt = numbercells.amount_doubt
+    # "2,746.73" printed over 157 pixels of a 32-pixel line, read as "73": characters lost.
+    assert doubt("73", (2846, 1775, 3003, 1807), page_thousands=False)
+    assert not doubt("2,746.73", (2846, 1775, 3003, 1807), page_thousands=False)
+    assert not doubt("73", (2846, 1775, 2880, 1807), page_thousands=False)  # a real 73
+    # Four digits before the point without the comma the page's other amounts print.
+    assert doubt("241291.09", (740, 1473, 917, 1504), page_thousands=True)
+    assert not doubt("241291.09", (740, 1473, 917, 1504), page_thousands=False)
+    assert not doubt("600.00", (740, 1473, 830, 1504), page_thousands=True)
+    # Words and Chinese text are no amounts; a lone 无 in a wide box neither.
+    assert not doubt("无", (740, 1473, 917, 1504), page_thousands=True)
+    assert not doubt("子女每月给付赡养费约600元", (0, 0, 900, 32), page_thousands=True)
+
+
+@needs_ppocr
+def test_an_amount_read_too_short_or_without_its_comma_is_read_again():
+    page, box = _page("2,746.73")
+    ink = binarize(page)
+    # Tesseract read only the cents of a clear amount: PP-OCR's whole reading is taken.
+    found = numbercells.check({0: "73"}, [box], page, ink, 300).found
+    assert found[0][0] == "2,746.73"
+    # The comma read as a digit, on a page whose other amounts print theirs.
+    page, box = _page("21,291.09")
+    ink = binarize(page)
+    texts = {0: "241291.09", 1: "1,806.79"}
+    found = numbercells.check(texts, [box, box], page, ink, 300).found
+    assert found[0][0] == "21,291.09"
+    # A right reading is not replaced.
+    assert numbercells.check({0: "21,291.09"}, [box], page, ink, 300).found == {}
+    # A phone number on such a page is doubted (digits without a comma) but read the same.
+    page, box = _page("13600797865")
+    texts = {0: "13600797865", 1: "1,806.79"}
+    assert numbercells.check(texts, [box, box], page, binarize(page), 300).found == {}
