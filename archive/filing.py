@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from archive.categories import CATEGORY_CODES
@@ -79,8 +79,6 @@ def _increment(class_key: str) -> int | None:
     a second filer of the class waits here for the first one's commit or rollback, then
     increments what the first one left (PostgreSQL re-reads the row; SQLite's IMMEDIATE
     transaction holds the write lock from BEGIN)."""
-    from django.db import connection
-
     meta, quote = ArchiveNumberCounter._meta, connection.ops.quote_name
     number = quote(meta.get_field("last_number").column)
     key = quote(meta.get_field("class_key").column)

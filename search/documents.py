@@ -135,7 +135,7 @@ def build_document(
     read it: ``members`` (the household's members in pk order, as ``household.members``
     gives them), ``page_texts`` (the pages' texts in page order) and ``linked`` (the other
     households it lists: ``[]`` for an item nobody has linked yet). The document is then
-    the same as the one built from the database (tests/search/test_documents_in_hand.py)."""
+    the same as the one built from the database (tests/push/test_push_index.py)."""
     household = item.household
     if members is None:
         members = household.members.all() if household else []

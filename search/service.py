@@ -169,9 +169,9 @@ def index_written(item, *, members: Iterable, page_texts: Iterable[str]) -> None
     doc = build_document(item, members=members, page_texts=page_texts, linked=[])
     backend = get_backend()
     if backend.transactional:
-        backend.upsert_new([doc])
+        backend.upsert([doc])
     else:
-        transaction.on_commit(lambda: backend.upsert_new([doc]))
+        transaction.on_commit(lambda: backend.upsert([doc]))
 
 
 def remove_item(item_or_id) -> None:

@@ -114,14 +114,21 @@ def _thousands(text: str) -> bool:
     return bool(re.search(r"\d[,，]\d{3}", text))
 
 
+def digit_reading(text: str) -> bool:
+    """Digits with no Chinese character but the unit: what :func:`amount_doubt` looks at
+    (tested first, before the cell's text box is measured)."""
+    v = _plain(text)
+    return any(c.isdigit() for c in v) and not _HAN.search(v.removesuffix("元"))
+
+
 def amount_doubt(text: str, box: Sequence[int], page_thousands: bool) -> bool:
     """A cell reading that may be an amount misread although it passes (or escapes) the
     format check: a digit reading far too short for its text box (2,746.73 read as 73), or
     four or more digits before the point without the thousands comma every other amount on
     the page prints (21,291.09 read as 241291.09)."""
-    v = _plain(text)
-    if not v or not any(c.isdigit() for c in v) or _HAN.search(v.removesuffix("元")):
+    if not digit_reading(text):
         return False
+    v = _plain(text)
     width, height = box[2] - box[0], box[3] - box[1]
     if height > 0 and width / len(v) > TOO_WIDE * height:
         return True
@@ -175,7 +182,7 @@ def check(
         if kind is None and confs.get(index, 100.0) < ID_SURE and valid_id(text):
             kind = "second"
         box = None
-        if kind is None and not id_attempt(text):
+        if kind is None and digit_reading(text) and not id_attempt(text):
             box = text_box(ink, boxes[index], inset, dpi)
             if box is not None and amount_doubt(text, box, page_thousands):
                 kind = "doubted amount"

@@ -68,12 +68,6 @@ class SearchBackend:
     def upsert(self, documents: list[IndexDocument]) -> None:
         raise NotImplementedError
 
-    def upsert_new(self, documents: list[IndexDocument]) -> None:
-        """:meth:`upsert` for items created just now, so nothing is compared with what the
-        index holds (a backend may then skip reading its stored fingerprints; a stored
-        document is still replaced)."""
-        self.upsert(documents)
-
     def delete(self, item_ids: Iterable[int]) -> None:
         raise NotImplementedError
 

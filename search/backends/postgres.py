@@ -165,12 +165,6 @@ class PostgresBackend(SearchBackend):
         with self._atomic(), self._cursor() as cur:
             self._write(cur, documents, only_changed=True)
 
-    def upsert_new(self, documents: list[IndexDocument]) -> None:
-        # The fingerprint read only spares rewriting unchanged documents; ON CONFLICT still
-        # replaces a stored one, so leaving it out is right for any document.
-        with self._atomic(), self._cursor() as cur:
-            self._write(cur, documents, only_changed=False)
-
     def delete(self, item_ids: Iterable[int]) -> None:
         ids = list(item_ids)
         with self._atomic(), self._cursor() as cur:

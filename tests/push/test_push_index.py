@@ -69,20 +69,3 @@ def test_a_renamed_head_is_indexed_as_the_database_says(platform_client, signed_
     assert review.archive_number in {h.archive_number for h in hits}
     report = search_service.check()
     assert report.ok, report.as_dict()
-
-
-def test_upsert_new_replaces_a_stored_document(platform_client, signed_report, queued):
-    """upsert_new skips comparing fingerprints, never the replacement of a stored row."""
-    from dataclasses import replace
-
-    assert push(platform_client(), report_meta(), signed_report()).status_code == 201
-    item = Item.objects.get()
-    doc = build_document(items_for_indexing(Item.objects.filter(pk=item.pk)).get())
-    changed = replace(doc, title="改过的题名")
-    backend = get_backend()
-    backend.upsert_new([changed])
-    assert dict(backend.fingerprints())[item.pk] == changed.fingerprint
-    assert not search_service.check().ok  # the index now disagrees with the database
-    backend.upsert_new([doc])
-    assert dict(backend.fingerprints())[item.pk] == doc.fingerprint
-    assert search_service.check().ok
